@@ -1,0 +1,94 @@
+# ncf: `make` runs the main job at the default scale, `make test` runs the tests.
+# Every target installs what it needs by itself, idempotently: Deno from npm,
+# the apt packages, the tracer build.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := all
+
+SCALE ?= small
+DENO_VERSION := 2.9.6
+TOOLS := .tools
+DENO := $(TOOLS)/node_modules/.bin/deno
+RUN := $(DENO) run -A
+
+# Debian packages: the tracer's tool kit, the static side, compilers, and the
+# SPEC CPU2006-analog workloads (PAPER.md section 4).
+APT_PACKAGES := valgrind binutils gcc gcc-12 clang make bzip2 perl gnugo hmmer \
+  sjeng libquantum-dev x264 xalan
+APT_STAMP := build/.apt-$(shell echo $(APT_PACKAGES) | md5sum | cut -c1-8)
+
+# The Valgrind tool (lib/trace/tracer/*.c), built against the installed tool kit.
+VG_LIBDIR := /usr/lib/x86_64-linux-gnu/valgrind
+VG_RUNDIR := /usr/libexec/valgrind
+TRACER_DIR := build/valgrind
+TRACER := $(TRACER_DIR)/ncftrace-amd64-linux
+TRACER_SRC := $(wildcard lib/trace/tracer/*.c lib/trace/tracer/*.h)
+TRACER_CFLAGS := -O2 -g -std=gnu11 -Wall -Wno-unused-parameter \
+  -DVGA_amd64=1 -DVGO_linux=1 -DVGP_amd64_linux=1 -DVGPV_amd64_linux_vanilla=1 \
+  -I/usr/include/valgrind -fno-stack-protector -fno-builtin -fno-pie -fno-strict-aliasing \
+  -fomit-frame-pointer
+TRACER_LDFLAGS := -static -nodefaultlibs -nostartfiles -u _start -Wl,--build-id=none \
+  -Wl,-Ttext-segment=0x58000000 -no-pie
+
+.PHONY: all deps deno apt tracer traces test bench bench-trace fmt lint check clean
+
+all: traces
+
+deps: deno apt tracer
+
+deno: $(DENO) node_modules/.deno-stamp
+
+$(DENO):
+	npm install --prefix $(TOOLS) --no-save --no-package-lock --no-audit --no-fund \
+	  deno@$(DENO_VERSION)
+	@touch $@
+
+# npm packages pinned in deno.json / deno.lock, installed into node_modules/.
+node_modules/.deno-stamp: deno.json deno.lock | $(DENO)
+	$(DENO) install --frozen
+	@touch $@
+
+apt: $(APT_STAMP)
+
+$(APT_STAMP):
+	@missing=$$(for p in $(APT_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "installing apt packages: $$missing"; \
+	  sudo=""; [ "$$(id -u)" -eq 0 ] || sudo=sudo; \
+	  $$sudo apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+	@mkdir -p build && touch $@
+
+tracer: $(TRACER)
+
+$(TRACER): $(TRACER_SRC) Makefile | $(APT_STAMP)
+	@mkdir -p $(TRACER_DIR)
+	gcc $(TRACER_CFLAGS) -o $@ $(filter %.c,$(TRACER_SRC)) $(TRACER_LDFLAGS) \
+	  $(VG_LIBDIR)/libcoregrind-amd64-linux.a $(VG_LIBDIR)/libvex-amd64-linux.a -lgcc
+	ln -sf $(VG_RUNDIR)/vgpreload_core-amd64-linux.so $(TRACER_DIR)/
+	ln -sf $(VG_RUNDIR)/none-amd64-linux $(TRACER_DIR)/
+
+traces: deps
+	SCALE=$(SCALE) $(RUN) lib/workloads/cli.ts traces --scale $(SCALE)
+
+test: deps
+	$(DENO) test -A --parallel tests/
+
+bench: bench-trace
+
+bench-trace: deps
+	$(RUN) bench/trace.ts
+
+fmt: deno
+	$(DENO) fmt
+
+lint: deno
+	$(DENO) lint
+
+check: deno
+	$(DENO) check lib/ experiments/ tests/ bench/
+
+clean:
+	rm -rf build data/cache

@@ -1,0 +1,19 @@
+/**
+ * Where things live in the repository, resolved from this file so that every
+ * command works from any current folder.
+ *
+ * @module
+ */
+import { fromFileUrl, join } from "node:path";
+
+/** The repository's top folder. */
+export const ROOT: string = fromFileUrl(new URL("../../", import.meta.url)).replace(/\/$/, "");
+
+/** Build products (tracer binary, compiled kernels, caches); never committed. */
+export const BUILD_DIR: string = join(ROOT, "build");
+
+/** Generated data: workload inputs, traces, datasets; never committed. */
+export const CACHE_DIR: string = join(ROOT, "data", "cache");
+
+/** Experiment outputs: CSV tables, charts, the report. */
+export const RESULTS_DIR: string = join(ROOT, "results");
