@@ -1,0 +1,409 @@
+/**
+ * The dataset builder: streams traces, and at every event that carries a
+ * register snapshot makes one task instance: the static graph of its site
+ * (built once per site, see static.ts) filled with the values of that moment.
+ *
+ * - Branch instances: label = taken.
+ * - Address instances: label = the address the same load site reads at its
+ *   next execution (instances whose site never runs again are dropped).
+ * - Values: registers from the snapshot; each memory operand's effective
+ *   address computed from them; the value each memory operand read, taken from
+ *   the last execution of its load site (for the task load itself, the value it
+ *   is reading now); immediates and displacements as constants.
+ * - Sampling: at most `maxPerSite` instances per site and split, by reservoir
+ *   sampling under a seed, so every part of the window is represented.
+ * - Splits: `time` (train on the start of each window, validate on the next
+ *   part, test on the end) or `input` (test on whole held-out inputs).
+ *
+ * @module
+ */
+import { dirname } from "node:path";
+import { Progress, UserError } from "../common/mod.ts";
+import { loadObject, type ObjectCode } from "../disasm/mod.ts";
+import { openTrace, readFooter, TraceError } from "../trace/reader.ts";
+import { BRANCH, type EventChunk, LOAD, type Site } from "../trace/types.ts";
+import { Rng } from "../workloads/random.ts";
+import { DatasetBuilder } from "./dataset.ts";
+import {
+  buildStaticGraph,
+  EDGE_TYPES,
+  NEIGHBOURHOOD_DEFAULTS,
+  type NeighbourhoodOptions,
+  NoGraphError,
+  NO_REG,
+  RIP,
+  type ValueRecipe,
+} from "./static.ts";
+import type { Dataset, Instance, SplitName, TaskName } from "./types.ts";
+
+/** One trace to build instances from, and the workload run it records. */
+export interface TraceSource {
+  path: string;
+  workload: string;
+  input: string;
+}
+
+/** How instances are split into train, valid and test. */
+export type SplitSpec =
+  /** By time inside each trace window: the last `testFraction` tests, the `validFraction` before it validates. */
+  | { kind: "time" }
+  /** Whole inputs held out: instances of these inputs test; the others train and validate (by time). */
+  | { kind: "input"; testInputs: string[] };
+
+/** Options of {@linkcode buildDataset}. */
+export interface BuildDatasetOptions extends NeighbourhoodOptions {
+  traces: TraceSource[];
+  /** Tasks to make instances for (default both). */
+  tasks?: TaskName[];
+  /** Default `{ kind: "time" }`. */
+  split?: SplitSpec;
+  /** Fraction of each window (by instructions) that tests, for time splits (default 0.3). */
+  testFraction?: number;
+  /** Fraction of each window before the test part that validates (default 0.1). */
+  validFraction?: number;
+  /** At most this many instances per site and split (default 64). */
+  maxPerSite?: number;
+  /** Seed of the sampling (default 1). */
+  seed?: number;
+  /** No progress output. */
+  quiet?: boolean;
+}
+
+/** Defaults of {@linkcode BuildDatasetOptions}. */
+export const BUILD_DEFAULTS = {
+  tasks: ["branch", "address"] as TaskName[],
+  testFraction: 0.3,
+  validFraction: 0.1,
+  maxPerSite: 64,
+  seed: 1,
+  ...NEIGHBOURHOOD_DEFAULTS,
+};
+
+/** A site resolved to its static graph inside one trace. */
+interface ResolvedSite {
+  topology: number;
+  recipes: ValueRecipe[];
+  /** Run-time minus static address of the site's object. */
+  bias: bigint;
+  /** Trace site ids of the load sites that memory recipes read (-1: not seen yet), parallel to recipes. */
+  memorySites: Int32Array;
+  /** Keys `object:offset:operand` of those load sites, for the ones not seen yet. */
+  memoryKeys: (string | undefined)[];
+}
+
+/** Counts of why sites or events gave no instance, for the build report. */
+interface Skipped {
+  [reason: string]: number;
+}
+
+const MASK64 = (1n << 64n) - 1n;
+
+function mask(width: number): bigint {
+  return width >= 64 ? MASK64 : (1n << BigInt(width)) - 1n;
+}
+
+function siteKey(object: number, offset: bigint, operand: number): string {
+  return `${object}:${offset}:${operand}`;
+}
+
+/** Shared state across traces: object code, topologies, the dataset being built. */
+class Builder {
+  readonly out: DatasetBuilder;
+  readonly #objects = new Map<string, Promise<ObjectCode | undefined>>();
+  readonly #topologies = new Map<string, { topology: number; recipes: ValueRecipe[] } | string>();
+  readonly skipped: Skipped = {};
+  readonly options: typeof BUILD_DEFAULTS & BuildDatasetOptions;
+
+  constructor(options: BuildDatasetOptions) {
+    this.options = { ...BUILD_DEFAULTS, ...options };
+    const { traces: _traces, quiet: _quiet, ...recorded } = this.options;
+    this.out = new DatasetBuilder({ edgeTypes: [...EDGE_TYPES], meta: { builder: recorded } });
+  }
+
+  skip(reason: string): void {
+    this.skipped[reason] = (this.skipped[reason] ?? 0) + 1;
+  }
+
+  object(path: string): Promise<ObjectCode | undefined> {
+    let code = this.#objects.get(path);
+    if (!code) {
+      code = loadObject(path, { quiet: this.options.quiet }).catch((err: Error) => {
+        this.skip(`object not disassembled: ${path} (${err.message.split("\n")[0]})`);
+        return undefined;
+      });
+      this.#objects.set(path, code);
+    }
+    return code;
+  }
+
+  /** The topology of a site (built on first use, shared across traces), or why there is none. */
+  async topology(
+    objectPath: string,
+    site: Site,
+    task: TaskName,
+  ): Promise<{ topology: number; recipes: ValueRecipe[] } | string> {
+    const key = `${objectPath}|${site.offset}|${task}|${site.operand}`;
+    const known = this.#topologies.get(key);
+    if (known !== undefined) return known;
+    let result: { topology: number; recipes: ValueRecipe[] } | string;
+    const code = await this.object(objectPath);
+    const index = code ? code.indexAt(site.offset) : -1;
+    if (!code) result = "object not disassembled";
+    else if (index < 0) result = "site not found in the disassembly";
+    else {
+      try {
+        const g = buildStaticGraph(code, index, task, { ...this.options, operand: site.operand });
+        g.topology.token = Int32Array.from(g.tokens, (t) => this.out.token(t));
+        result = { topology: this.out.addTopology(g.topology), recipes: g.recipes };
+      } catch (err) {
+        if (!(err instanceof NoGraphError)) throw err;
+        result = err.message;
+      }
+    }
+    this.#topologies.set(key, result);
+    return result;
+  }
+}
+
+/** A sampled instance waiting for the end of its trace (and, for loads, its label). */
+interface Pending extends Instance {
+  labeled: boolean;
+}
+
+/**
+ * Builds a dataset from traces (see the module doc for what an instance is).
+ * Traces must be complete (have their footer): the time split needs the
+ * window's instruction count.
+ */
+export async function buildDataset(options: BuildDatasetOptions): Promise<Dataset> {
+  if (options.traces.length === 0) {
+    throw new UserError("no traces to build a dataset from", "give at least one trace (make traces)");
+  }
+  const builder = new Builder(options);
+  const { split } = builder.options;
+  if (split?.kind === "input") {
+    const inputs = new Set(options.traces.map((t) => t.input));
+    const missing = split.testInputs.filter((i) => !inputs.has(i));
+    if (missing.length > 0 || split.testInputs.length === 0) {
+      throw new UserError(
+        `input split: test inputs [${split.testInputs}] not all among the traces' inputs [${[...inputs]}]`,
+        "name test inputs that the given traces record",
+      );
+    }
+  }
+  const perTrace: Record<string, unknown>[] = [];
+  for (const source of options.traces) perTrace.push(await addTrace(builder, source));
+  const dataset = builder.out.finish();
+  dataset.meta = { ...dataset.meta, traces: perTrace, skipped: builder.skipped };
+  if (dataset.instances.count === 0) {
+    throw new UserError(
+      "the traces gave no instances (no snapshots at branch or load sites that could be disassembled)",
+      "trace with snapshots, e.g. --snapshots branches,loads,max-per-site=64",
+    );
+  }
+  return dataset;
+}
+
+async function addTrace(builder: Builder, source: TraceSource): Promise<Record<string, unknown>> {
+  const { options } = builder;
+  const footer = await readFooter(source.path);
+  if (!footer) {
+    throw new TraceError(`${source.path} has no footer (the trace is incomplete)`, "re-run the trace");
+  }
+  const trace = await openTrace(source.path);
+  const sourceId = builder.out.source({ workload: source.workload, input: source.input });
+  const total = footer.instructions;
+  const heldOut = options.split?.kind === "input" && options.split.testInputs.includes(source.input);
+  const trainEnd = heldOut ? 0 : options.split?.kind === "input"
+    ? total * (1 - options.validFraction)
+    : total * (1 - options.testFraction - options.validFraction);
+  const validEnd = heldOut ? 0 : options.split?.kind === "input" ? Infinity : total * (1 - options.testFraction);
+  const splitOf = (icount: number): SplitName => icount < trainEnd ? "train" : icount < validEnd ? "valid" : "test";
+  const wantBranch = options.tasks.includes("branch");
+  const wantAddress = options.tasks.includes("address");
+  const rng = new Rng(`${options.seed}/${source.workload}/${source.input}`);
+
+  const resolved: (ResolvedSite | null | undefined)[] = [];
+  const siteByKey = new Map<string, number>();
+  let sitesIndexed = 0;
+  let lastValue = new BigUint64Array(1024);
+  let hasValue = new Uint8Array(1024);
+  const pendingLabel: (Pending | undefined)[] = [];
+  // Reservoirs per site and split: [seen count, kept instances].
+  const reservoirs = new Map<number, { seen: number; kept: Pending[] }>();
+
+  const progress = new Progress({
+    label: `dataset ${source.workload}/${source.input}`,
+    total: footer.branches + footer.loads,
+    unit: "events",
+    quiet: options.quiet,
+  });
+
+  const resolve = async (siteId: number): Promise<ResolvedSite | null> => {
+    const cached = resolved[siteId];
+    if (cached !== undefined) return cached;
+    const site = trace.meta.sites[siteId];
+    const task: TaskName = site.kind === "branch" ? "branch" : "address";
+    const t = await builder.topology(trace.meta.objects[site.object], site, task);
+    if (typeof t === "string") {
+      builder.skip(t);
+      resolved[siteId] = null;
+      return null;
+    }
+    const memoryKeys = t.recipes.map((r) => r.kind === "memory" ? siteKey(site.object, r.offset, r.operand) : undefined);
+    const out: ResolvedSite = {
+      ...t,
+      bias: site.pc - site.offset,
+      memorySites: Int32Array.from(memoryKeys, (k) => (k === undefined ? -1 : siteByKey.get(k) ?? -1)),
+      memoryKeys,
+    };
+    resolved[siteId] = out;
+    return out;
+  };
+
+  const makeInstance = (
+    r: ResolvedSite,
+    chunk: EventChunk,
+    i: number,
+    task: TaskName,
+  ): Pending => {
+    const row = chunk.snapshot[i] * 16;
+    const regs = chunk.regs;
+    const n = r.recipes.length;
+    const values = new BigUint64Array(n);
+    const known = new Uint8Array(n);
+    for (let v = 0; v < n; v++) {
+      const recipe = r.recipes[v];
+      switch (recipe.kind) {
+        case "register":
+          values[v] = (regs[row + recipe.reg] >> BigInt(recipe.shift)) & mask(recipe.width);
+          known[v] = 1;
+          break;
+        case "address": {
+          const base = recipe.base === NO_REG ? 0n : recipe.base === RIP ? recipe.ripNext! + r.bias : regs[row + recipe.base];
+          const index = recipe.index === NO_REG ? 0n : regs[row + recipe.index];
+          values[v] = (base + index * BigInt(recipe.scale) + recipe.disp) & MASK64;
+          known[v] = 1;
+          break;
+        }
+        case "memory": {
+          if (recipe.isTask) {
+            values[v] = chunk.value[i] & mask(recipe.width);
+            known[v] = 1;
+            break;
+          }
+          let s = r.memorySites[v];
+          if (s < 0) {
+            s = siteByKey.get(r.memoryKeys[v]!) ?? -1;
+            r.memorySites[v] = s;
+          }
+          if (s >= 0 && hasValue[s]) {
+            values[v] = lastValue[s] & mask(recipe.width);
+            known[v] = 1;
+          }
+          break;
+        }
+        case "constant":
+          values[v] = recipe.value;
+          known[v] = 1;
+          break;
+        case "unknown":
+          break;
+      }
+    }
+    const icount = chunk.icount[i];
+    return {
+      topology: r.topology,
+      task,
+      split: splitOf(icount),
+      values,
+      known,
+      label: task === "branch" ? BigInt(chunk.taken[i]) : 0n,
+      icount,
+      source: sourceId,
+      site: chunk.site[i],
+      labeled: task === "branch",
+    };
+  };
+
+  /** Reservoir sampling per (site, split): returns the instance if kept. */
+  const sample = (siteId: number, split: SplitName, make: () => Pending): Pending | undefined => {
+    const key = siteId * 3 + (split === "train" ? 0 : split === "valid" ? 1 : 2);
+    let res = reservoirs.get(key);
+    if (!res) reservoirs.set(key, res = { seen: 0, kept: [] });
+    res.seen++;
+    if (res.kept.length < options.maxPerSite) {
+      const inst = make();
+      res.kept.push(inst);
+      return inst;
+    }
+    const j = rng.int(0, res.seen);
+    if (j >= options.maxPerSite) return undefined;
+    const inst = make();
+    res.kept[j] = inst;
+    return inst;
+  };
+
+  let events = 0;
+  let snapshotsUsed = 0;
+  for await (const chunk of trace.chunks()) {
+    // Index sites defined so far, so that memory recipes can find their load sites.
+    const sites = trace.meta.sites;
+    for (; sitesIndexed < sites.length; sitesIndexed++) {
+      const s = sites[sitesIndexed];
+      if (s.kind === "load") siteByKey.set(siteKey(s.object, s.offset, s.operand), s.id);
+    }
+    if (sites.length > lastValue.length) {
+      const size = Math.max(sites.length, lastValue.length * 2);
+      const grownValues = new BigUint64Array(size);
+      grownValues.set(lastValue);
+      lastValue = grownValues;
+      const grownHas = new Uint8Array(size);
+      grownHas.set(hasValue);
+      hasValue = grownHas;
+    }
+    for (let i = 0; i < chunk.length; i++) {
+      const siteId = chunk.site[i];
+      const isLoad = chunk.kind[i] === LOAD;
+      if (isLoad) {
+        const waiting = pendingLabel[siteId];
+        if (waiting) {
+          waiting.label = chunk.addr[i];
+          waiting.labeled = true;
+          pendingLabel[siteId] = undefined;
+        }
+      }
+      if (chunk.snapshot[i] >= 0 && (isLoad ? wantAddress : wantBranch)) {
+        const r = await resolve(siteId);
+        if (r) {
+          snapshotsUsed++;
+          const task: TaskName = chunk.kind[i] === BRANCH ? "branch" : "address";
+          const inst = sample(siteId, splitOf(chunk.icount[i]), () => makeInstance(r, chunk, i, task));
+          if (inst && isLoad) pendingLabel[siteId] = inst;
+        }
+      }
+      if (isLoad) {
+        lastValue[siteId] = chunk.value[i];
+        hasValue[siteId] = 1;
+      }
+    }
+    events += chunk.length;
+    progress.tick(chunk.length);
+  }
+
+  const kept: Pending[] = [];
+  for (const res of reservoirs.values()) for (const inst of res.kept) if (inst.labeled) kept.push(inst);
+  kept.sort((a, b) => a.icount - b.icount);
+  for (const inst of kept) builder.out.addInstance(inst);
+  progress.finish();
+  return {
+    path: source.path,
+    folder: dirname(source.path),
+    workload: source.workload,
+    input: source.input,
+    instructions: total,
+    events,
+    snapshotsUsed,
+    instances: kept.length,
+  };
+}
