@@ -1,0 +1,61 @@
+/**
+ * `deno task export --format bt9|champsim TRACE --out FILE`: writes a trace
+ * in a championship simulator's format (see mod.ts), atomically.
+ *
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { ensureParentDir, runMain, UserError } from "../../common/mod.ts";
+import { exportBt9 } from "./bt9.ts";
+import { exportChampsim } from "./champsim.ts";
+
+const USAGE = `usage: deno task export --format bt9|champsim TRACE --out FILE
+
+  --format bt9       CBP-5 BT9 text: the conditional-branch stream as nodes, edges and the edge sequence
+  --format champsim  ChampSim input_instr records (64 bytes per instruction), uncompressed
+  --out FILE         where to write (written to FILE.partial, renamed when complete)
+  --quiet            no progress bar`;
+
+await runMain(async () => {
+  const { values, positionals } = parseArgs({
+    args: Deno.args,
+    allowPositionals: true,
+    options: {
+      format: { type: "string" },
+      out: { type: "string" },
+      quiet: { type: "boolean", default: false },
+      help: { type: "boolean", short: "h", default: false },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return;
+  }
+  const format = values.format;
+  if (format !== "bt9" && format !== "champsim") {
+    throw new UserError(`--format must be bt9 or champsim, got ${format ?? "nothing"}`, USAGE);
+  }
+  if (positionals.length !== 1 || !values.out) {
+    throw new UserError("give exactly one trace file and --out FILE", USAGE);
+  }
+  const [tracePath] = positionals;
+  const out = values.out;
+  await ensureParentDir(out);
+  const partial = `${out}.partial`;
+  const file = await Deno.open(partial, { write: true, create: true, truncate: true }).catch((err) => {
+    throw new UserError(`cannot write ${out}: ${err.message}`, "choose an output path in a folder you can write to");
+  });
+  const writer = file.writable.getWriter();
+  try {
+    const summary = format === "bt9"
+      ? await exportBt9(tracePath, writer, { quiet: values.quiet })
+      : await exportChampsim(tracePath, writer, { quiet: values.quiet });
+    await writer.close();
+    await Deno.rename(partial, out);
+    console.log(`${JSON.stringify(summary)} -> ${out}`);
+  } catch (err) {
+    await writer.abort().catch(() => {});
+    await Deno.remove(partial).catch(() => {});
+    throw err;
+  }
+});
