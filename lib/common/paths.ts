@@ -4,10 +4,11 @@
  *
  * @module
  */
-import { fromFileUrl, join } from "node:path";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 
 /** The repository's top folder. */
-export const ROOT: string = fromFileUrl(new URL("../../", import.meta.url)).replace(/\/$/, "");
+export const ROOT: string = fileURLToPath(new URL("../../", import.meta.url)).replace(/\/$/, "");
 
 /** Build products (tracer binary, compiled kernels, caches); never committed. */
 export const BUILD_DIR: string = join(ROOT, "build");
