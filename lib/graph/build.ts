@@ -47,8 +47,17 @@ export interface TraceSource {
 export type SplitSpec =
   /** By time inside each trace window: the last `testFraction` tests, the `validFraction` before it validates. */
   | { kind: "time" }
-  /** Whole inputs held out: instances of these inputs test; the others train and validate (by time). */
+  /**
+   * Whole inputs held out: instances of these inputs (`input` or `workload/input`) test; the others
+   * train and validate (by time).
+   */
   | { kind: "input"; testInputs: string[] };
+
+/** True when `source` is one of the held-out inputs of an input split. */
+function isHeldOut(split: SplitSpec | undefined, source: TraceSource): boolean {
+  return split?.kind === "input" &&
+    (split.testInputs.includes(source.input) || split.testInputs.includes(`${source.workload}/${source.input}`));
+}
 
 /** Options of {@linkcode buildDataset}. */
 export interface BuildDatasetOptions extends NeighbourhoodOptions {
@@ -182,12 +191,14 @@ export async function buildDataset(options: BuildDatasetOptions): Promise<Datase
   const builder = new Builder(options);
   const { split } = builder.options;
   if (split?.kind === "input") {
-    const inputs = new Set(options.traces.map((t) => t.input));
-    const missing = split.testInputs.filter((i) => !inputs.has(i));
-    if (missing.length > 0 || split.testInputs.length === 0) {
+    const known = new Set(options.traces.flatMap((t) => [t.input, `${t.workload}/${t.input}`]));
+    const missing = split.testInputs.filter((i) => !known.has(i));
+    const heldOut = options.traces.filter((t) => isHeldOut(split, t)).length;
+    if (missing.length > 0 || heldOut === 0 || heldOut === options.traces.length) {
       throw new UserError(
-        `input split: test inputs [${split.testInputs}] not all among the traces' inputs [${[...inputs]}]`,
-        "name test inputs that the given traces record",
+        `input split: test inputs [${split.testInputs}] must name some but not all of the traces' inputs ` +
+          `[${options.traces.map((t) => `${t.workload}/${t.input}`)}]`,
+        "name test inputs (input or workload/input) that some of the given traces record",
       );
     }
   }
@@ -213,7 +224,7 @@ async function addTrace(builder: Builder, source: TraceSource): Promise<Record<s
   const trace = await openTrace(source.path);
   const sourceId = builder.out.source({ workload: source.workload, input: source.input });
   const total = footer.instructions;
-  const heldOut = options.split?.kind === "input" && options.split.testInputs.includes(source.input);
+  const heldOut = isHeldOut(options.split, source);
   const trainEnd = heldOut ? 0 : options.split?.kind === "input"
     ? total * (1 - options.validFraction)
     : total * (1 - options.testFraction - options.validFraction);

@@ -18,7 +18,9 @@ let ready: Promise<typeof tf> | undefined;
 export function initBackend(): Promise<typeof tf> {
   ready ??= (async () => {
     const require = createRequire(import.meta.url);
-    const wasmFile = require.resolve("@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm");
+    const wasmFile = require.resolve(
+      "@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm",
+    );
     setWasmPaths(dirname(wasmFile) + "/");
     // Silence tfjs's "hi there" banner about a faster node backend we cannot install.
     tf.env().set("IS_NODE", false);
