@@ -30,7 +30,7 @@ TRACER_CFLAGS := -O2 -g -std=gnu11 -Wall -Wno-unused-parameter \
 TRACER_LDFLAGS := -static -nodefaultlibs -nostartfiles -u _start -Wl,--build-id=none \
   -Wl,-Ttext-segment=0x58000000 -no-pie
 
-.PHONY: all deps deno apt tracer traces test bench bench-trace fmt lint check clean
+.PHONY: all deps deno apt tracer traces test bench bench-trace bench-model bench-baselines fmt lint check clean
 
 all: traces
 
@@ -68,10 +68,11 @@ $(TRACER): $(TRACER_SRC) Makefile | $(APT_STAMP)
 	gcc $(TRACER_CFLAGS) -o $@ $(filter %.c,$(TRACER_SRC)) $(TRACER_LDFLAGS) \
 	  $(VG_LIBDIR)/libcoregrind-amd64-linux.a $(VG_LIBDIR)/libvex-amd64-linux.a -lgcc
 	ln -sf $(VG_RUNDIR)/vgpreload_core-amd64-linux.so $(TRACER_DIR)/
-	ln -sf $(VG_RUNDIR)/none-amd64-linux $(TRACER_DIR)/
+	ln -sf $(VG_RUNDIR)/none-amd64-linux $(VG_RUNDIR)/lackey-amd64-linux $(TRACER_DIR)/
 
+# Trace every workload x input (data/workloads.json); ONLY=a,b limits the workloads.
 traces: deps
-	SCALE=$(SCALE) $(RUN) lib/workloads/cli.ts traces --scale $(SCALE)
+	SCALE=$(SCALE) $(RUN) lib/workloads/cli.ts traces --scale $(SCALE) $(if $(ONLY),--only $(ONLY))
 
 test: deps
 	$(DENO) test -A --parallel tests/
@@ -80,6 +81,31 @@ bench: bench-trace
 
 bench-trace: deps
 	$(RUN) bench/trace.ts
+
+# Throughput of the history-based baselines (branch predictors; prefetchers).
+bench-baselines: deno
+	$(RUN) bench/baselines_branch.ts
+	$(RUN) bench/baselines_prefetch.ts
+
+# PyTorch reference for bench/model.ts: Debian's torch on OpenBLAS (the
+# reference BLAS is 13x slower, see NOTES.md), installed once.
+TORCH_STAMP := build/.apt-torch
+$(TORCH_STAMP):
+	@sudo=""; [ "$$(id -u)" -eq 0 ] || sudo=sudo; \
+	missing=$$(for p in python3-torch libopenblas0-pthread; do \
+	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "installing apt packages: $$missing"; \
+	  $$sudo apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $$missing; \
+	fi; \
+	$$sudo update-alternatives --auto libblas.so.3-x86_64-linux-gnu; \
+	update-alternatives --query libblas.so.3-x86_64-linux-gnu | grep -q '^Value: .*openblas' || \
+	  { echo "error: libblas.so.3 does not point to OpenBLAS"; exit 1; }
+	@mkdir -p build && touch $@
+
+bench-model: deno $(TORCH_STAMP)
+	$(RUN) bench/model.ts
 
 fmt: deno
 	$(DENO) fmt
