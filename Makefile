@@ -16,6 +16,9 @@ RUN := $(DENO) run -A
 APT_PACKAGES := valgrind binutils gcc gcc-12 clang make bzip2 perl gnugo hmmer \
   sjeng libquantum-dev x264 xalan
 APT_STAMP := build/.apt-$(shell echo $(APT_PACKAGES) | md5sum | cut -c1-8)
+# Only the tests need these: the report test opens report.html in headless Chromium.
+TEST_APT_PACKAGES := chromium
+TEST_APT_STAMP := build/.apt-test-$(shell echo $(TEST_APT_PACKAGES) | md5sum | cut -c1-8)
 
 # The Valgrind tool (lib/trace/tracer/*.c), built against the installed tool kit.
 VG_LIBDIR := /usr/lib/x86_64-linux-gnu/valgrind
@@ -30,7 +33,7 @@ TRACER_CFLAGS := -O2 -g -std=gnu11 -Wall -Wno-unused-parameter \
 TRACER_LDFLAGS := -static -nodefaultlibs -nostartfiles -u _start -Wl,--build-id=none \
   -Wl,-Ttext-segment=0x58000000 -no-pie
 
-.PHONY: all deps deno apt tracer traces test bench bench-trace bench-model bench-baselines fmt lint check clean
+.PHONY: all deps deno apt tracer traces corpus test bench bench-trace bench-model bench-baselines report fmt lint check clean
 
 all: traces
 
@@ -50,8 +53,11 @@ node_modules/.deno-stamp: deno.json deno.lock | $(DENO)
 
 apt: $(APT_STAMP)
 
-$(APT_STAMP):
-	@missing=$$(for p in $(APT_PACKAGES); do \
+# One recipe for both stamps; PKGS says which packages each needs.
+$(APT_STAMP): PKGS := $(APT_PACKAGES)
+$(TEST_APT_STAMP): PKGS := $(TEST_APT_PACKAGES)
+$(APT_STAMP) $(TEST_APT_STAMP):
+	@missing=$$(for p in $(PKGS); do \
 	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 	  echo "installing apt packages: $$missing"; \
@@ -74,8 +80,18 @@ $(TRACER): $(TRACER_SRC) Makefile | $(APT_STAMP)
 traces: deps
 	SCALE=$(SCALE) $(RUN) lib/workloads/cli.ts traces --scale $(SCALE) $(if $(ONLY),--only $(ONLY))
 
-test: deps
+# The algorithm-classification corpus (data/algorithms/): build, trace, index;
+# ONLY=a,b limits the classes.
+corpus: deps
+	$(RUN) lib/algorithms/cli.ts corpus --scale $(SCALE) $(if $(ONLY),--only $(ONLY))
+
+test: deps $(TEST_APT_STAMP)
 	$(DENO) test -A --parallel tests/
+
+# results/report.md and the self-contained results/report.html, from whatever
+# results/*.json, *.csv and *.png the experiments have written.
+report: deno
+	$(RUN) lib/report/cli.ts
 
 bench: bench-trace
 
