@@ -70,3 +70,9 @@ export async function isUpToDate(target: string, sources: string[]): Promise<boo
   }
   return true;
 }
+
+/** The SHA-256 of a file's bytes, in hex: identifies content regardless of mtimes. */
+export async function sha256File(path: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", await Deno.readFile(path));
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+}

@@ -26,6 +26,7 @@ __attribute__((noinline)) long walk(const struct node *head, long steps) {
 
 int main(int argc, char **argv) {
   long n = argc > 1 ? atol(argv[1]) : 4096;
+  long steps = argc > 2 ? atol(argv[2]) : 8 * n;
   struct node *nodes = calloc(n, sizeof *nodes);
   long *order = malloc(n * sizeof *order);
   for (long i = 0; i < n; i++) order[i] = i;
@@ -37,6 +38,6 @@ int main(int argc, char **argv) {
     nodes[order[i]].next = &nodes[order[(i + 1) % n]];
     nodes[order[i]].payload = i;
   }
-  printf("%ld\n", walk(&nodes[order[0]], 8 * n));
+  printf("%ld\n", walk(&nodes[order[0]], steps));
   return 0;
 }

@@ -1,0 +1,284 @@
+/**
+ * Traces the whole suite (every workload x input) at one scale into
+ * `data/cache/traces/<scale>/<workload>-<input>.trace`, skipping traces that
+ * are up to date, and summarises them in a table and `summary.json`.
+ *
+ * Beside each trace, `<trace>.json` records the exact run (program and its
+ * SHA-256, arguments, the input files' SHA-256, environment, window, snapshot
+ * spec, the tracer's SHA-256) and its numbers; a trace is up to date when
+ * that record equals the one of the run about to be made. Content digests,
+ * not mtimes: a fresh checkout or a rebuild that changes nothing keeps the
+ * traces.
+ *
+ * @module
+ */
+import { join } from "node:path";
+import {
+  atomicWriteJson,
+  BUILD_DIR,
+  CACHE_DIR,
+  Progress,
+  sha256File,
+  UserError,
+} from "../common/mod.ts";
+import { summarizeTrace, traceProgram } from "../trace/mod.ts";
+import { listWorkloads, type Scale, type WorkloadSpec } from "./manifest.ts";
+import { type ResolvedRun, resolveWorkload } from "./resolve.ts";
+import { formatTable } from "./table.ts";
+
+/** Snapshots recorded by default: what the GNN consumes. */
+export const DEFAULT_SNAPSHOTS = "branches,loads,max-per-site=64";
+
+/** Where the suite's traces of one scale go. */
+export function tracesDir(scale: Scale): string {
+  return join(CACHE_DIR, "traces", scale);
+}
+
+/** The trace file of one workload x input at one scale (in `dir`, default {@linkcode tracesDir}). */
+export function tracePath(
+  scale: Scale,
+  workload: string,
+  input: string,
+  dir = tracesDir(scale),
+): string {
+  return join(dir, `${workload}-${input}.trace`);
+}
+
+const TRACER_BINARY = join(BUILD_DIR, "valgrind", "ncftrace-amd64-linux");
+
+/** Options of {@linkcode traceSuite}. */
+export interface TraceSuiteOptions {
+  scale: Scale;
+  /** Workloads to trace (default: all of the manifest). */
+  workloads?: WorkloadSpec[];
+  /** Every input, or only each workload's first (default `all`). */
+  inputs?: "all" | "first";
+  /** Snapshot spec (default {@linkcode DEFAULT_SNAPSHOTS}). */
+  snapshots?: string;
+  /** Trace again even when up to date (default false). */
+  force?: boolean;
+  /** Folder for the traces and summary.json (default {@linkcode tracesDir} of the scale). */
+  dir?: string;
+  /** No progress bar and no table (default false). */
+  quiet?: boolean;
+}
+
+/** One traced workload x input, as the summary lists it. */
+export interface SuiteRow {
+  workload: string;
+  input: string;
+  trace: string;
+  instructions: number;
+  branches: number;
+  branches_taken: number;
+  loads: number;
+  /** Static conditional-branch sites seen. */
+  branch_pcs: number;
+  /** Static load sites seen. */
+  load_pcs: number;
+  snapshots: number;
+  bytes: number;
+  bytes_per_event: number;
+  /** Seconds the traced run took (when it was traced). */
+  seconds: number;
+  /** How the program ended: `window` when the tracer stopped it at the window's end. */
+  end: string;
+  /** False when the program ended before filling the window. */
+  window_full: boolean;
+  /** True when an up-to-date trace was kept instead of tracing again. */
+  reused: boolean;
+}
+
+/** What {@linkcode traceSuite} did. */
+export interface SuiteSummary {
+  scale: Scale;
+  snapshots: string;
+  traces_dir: string;
+  rows: SuiteRow[];
+  /** Workload x input pairs whose tracing failed, with the reason. */
+  failures: { workload: string; input: string; error: string }[];
+}
+
+const digests = new Map<string, Promise<string>>();
+
+/** SHA-256 of a file, computed once per process and file version. */
+async function digestOf(path: string): Promise<string> {
+  const info = await Deno.stat(path);
+  const key = `${path}:${info.size}:${info.mtime?.getTime()}`;
+  if (!digests.has(key)) digests.set(key, sha256File(path));
+  return await digests.get(key)!;
+}
+
+/** The fields of a run that decide what a trace contains. */
+async function runRecord(run: ResolvedRun, snapshots: string) {
+  return {
+    program: run.program,
+    program_sha256: await digestOf(run.program),
+    args: run.args,
+    stdin: run.stdin ?? null,
+    cwd: run.cwd,
+    input_sha256: run.inputDigests,
+    env: run.env,
+    skip: run.skip,
+    window: run.window,
+    after_window: "stop",
+    snapshots,
+    tracer_sha256: await digestOf(TRACER_BINARY).catch(() => "missing"),
+  };
+}
+
+interface TraceStamp {
+  run: Awaited<ReturnType<typeof runRecord>>;
+  row: SuiteRow;
+}
+
+/** The recorded row of an existing trace made by exactly `record`'s run, if any. */
+async function reusable(trace: string, record: unknown): Promise<SuiteRow | undefined> {
+  let stamp: TraceStamp;
+  try {
+    stamp = JSON.parse(await Deno.readTextFile(`${trace}.json`));
+    await Deno.stat(trace);
+  } catch {
+    return undefined;
+  }
+  if (JSON.stringify(stamp.run) !== JSON.stringify(record)) return undefined;
+  return { ...stamp.row, reused: true };
+}
+
+async function traceOne(run: ResolvedRun, trace: string, snapshots: string): Promise<SuiteRow> {
+  const started = performance.now();
+  const result = await traceProgram({
+    program: run.program,
+    args: run.args,
+    out: trace,
+    skip: run.skip,
+    window: run.window,
+    afterWindow: "stop",
+    snapshots,
+    stdin: run.stdin,
+    stdout: "null",
+    cwd: run.cwd,
+    env: run.env,
+    quiet: true,
+  });
+  const seconds = (performance.now() - started) / 1000;
+  const info = await summarizeTrace(trace);
+  return {
+    workload: run.workload,
+    input: run.input,
+    trace,
+    instructions: info.instructions,
+    branches: info.branches,
+    branches_taken: info.branches_taken,
+    loads: info.loads,
+    branch_pcs: info.branch_pcs,
+    load_pcs: info.load_pcs,
+    snapshots: info.snapshots,
+    bytes: info.bytes,
+    bytes_per_event: info.bytes_per_event,
+    seconds,
+    end: result.end.how === "exit"
+      ? `exit ${result.end.code}`
+      : result.end.how === "signal"
+      ? `${result.end.signal}`
+      : "window",
+    window_full: info.window_full,
+    reused: false,
+  };
+}
+
+/** The summary as a text table. */
+export function formatSummary(summary: SuiteSummary): string {
+  const rows = summary.rows.map((r) => [
+    r.workload,
+    r.input,
+    (r.instructions / 1e6).toFixed(2),
+    (r.branches / 1e6).toFixed(3),
+    r.branches ? (100 * r.branches_taken / r.branches).toFixed(1) : "-",
+    (r.loads / 1e6).toFixed(3),
+    String(r.branch_pcs),
+    String(r.load_pcs),
+    (r.bytes / 1e6).toFixed(1),
+    r.bytes_per_event.toFixed(2),
+    r.seconds.toFixed(1),
+    (r.window_full ? "" : "short ") + (r.reused ? "reused" : ""),
+  ]);
+  return formatTable(
+    [
+      "workload",
+      "input",
+      "M instr",
+      "M branches",
+      "taken %",
+      "M loads",
+      "branch sites",
+      "load sites",
+      "MB",
+      "B/event",
+      "seconds",
+      "note",
+    ],
+    rows,
+  );
+}
+
+/**
+ * Traces every selected workload x input at `options.scale`. A failing run is
+ * reported and the others go on; at the end a {@linkcode UserError} lists the
+ * failures (finished traces are kept).
+ */
+export async function traceSuite(options: TraceSuiteOptions): Promise<SuiteSummary> {
+  const snapshots = options.snapshots ?? DEFAULT_SNAPSHOTS;
+  const workloads = options.workloads ?? listWorkloads();
+  const todo = workloads.flatMap((w) =>
+    (options.inputs === "first" ? w.inputs.slice(0, 1) : w.inputs).map((i) => [w.name, i.name])
+  );
+  const dir = options.dir ?? tracesDir(options.scale);
+  const summary: SuiteSummary = {
+    scale: options.scale,
+    snapshots,
+    traces_dir: dir,
+    rows: [],
+    failures: [],
+  };
+  const progress = new Progress({
+    label: `traces (${options.scale})`,
+    total: todo.length,
+    unit: "traces",
+    quiet: options.quiet,
+  });
+  for (const [workload, input] of todo) {
+    const trace = tracePath(options.scale, workload, input, dir);
+    try {
+      const run = await resolveWorkload(workload, { input, scale: options.scale });
+      const record = await runRecord(run, snapshots);
+      let row = options.force ? undefined : await reusable(trace, record);
+      if (!row) {
+        row = await traceOne(run, trace, snapshots);
+        await atomicWriteJson(`${trace}.json`, { run: record, row } satisfies TraceStamp);
+      }
+      summary.rows.push(row);
+    } catch (err) {
+      if (!(err instanceof UserError)) throw err;
+      summary.failures.push({ workload, input, error: err.message });
+      if (!options.quiet) {
+        console.error(`\n${workload}/${input}: ${err.message}\n  fix: ${err.fix}`);
+      }
+    }
+    progress.tick();
+  }
+  const summaryPath = join(dir, "summary.json");
+  await atomicWriteJson(summaryPath, summary);
+  progress.finish(`traces are in ${dir}/ (summary: ${summaryPath})`);
+  if (!options.quiet) console.log(formatSummary(summary));
+  if (summary.failures.length > 0) {
+    throw new UserError(
+      `${summary.failures.length} of ${todo.length} traces failed: ${
+        summary.failures.map((f) => `${f.workload}/${f.input}`).join(", ")
+      }`,
+      "see the messages above; the other traces are kept",
+      1,
+    );
+  }
+  return summary;
+}
