@@ -10,10 +10,11 @@ import { exportBt9, exportChampsim } from "../lib/baselines/export/mod.ts";
 import { openTrace } from "../lib/trace/reader.ts";
 import { traceProgram } from "../lib/trace/run.ts";
 import { BRANCH } from "../lib/trace/types.ts";
-import { compileProgram } from "./learning/programs.ts";
+import { compileTestProgram, ensureTracer } from "../lib/trace/testing.ts";
 
+await ensureTracer();
 const dir = await Deno.makeTempDir({ prefix: "ncf-export-test-" });
-const program = await compileProgram("random_branch", dir);
+const program = await compileTestProgram("random_branch", dir);
 const tracePath = join(dir, "t.trace");
 await traceProgram({ program, args: ["2000"], out: tracePath, stdout: "null", quiet: true });
 

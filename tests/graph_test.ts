@@ -12,11 +12,12 @@ import { instanceAt, NODE_INSTRUCTION, NODE_PSEUDO, splitIndices } from "../lib/
 import type { Dataset } from "../lib/graph/types.ts";
 import { traceProgram } from "../lib/trace/run.ts";
 import { openTrace } from "../lib/trace/reader.ts";
-import { compileProgram } from "./learning/programs.ts";
+import { compileTestProgram, ensureTracer } from "../lib/trace/testing.ts";
 
+await ensureTracer();
 const dir = await Deno.makeTempDir({ prefix: "ncf-graph-test-" });
-const branchProgram = await compileProgram("random_branch", dir);
-const chaseProgram = await compileProgram("list_chase", dir);
+const branchProgram = await compileTestProgram("random_branch", dir);
+const chaseProgram = await compileTestProgram("list_chase", dir);
 
 async function traceOf(program: string, args: string[], name: string): Promise<string> {
   const out = join(dir, `${name}.trace`);
