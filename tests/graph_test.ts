@@ -155,3 +155,16 @@ Deno.test("bad input: no traces, an unknown test input", async () => {
     UserError,
   );
 });
+
+Deno.test("a program rebuilt after it was traced is refused, not paired with the wrong code", async () => {
+  const rebuilt = join(dir, "rebuilt");
+  await Deno.mkdir(rebuilt);
+  const program = await compileTestProgram("random_branch", rebuilt);
+  const trace = await traceOf(program, ["500"], "rebuilt");
+  const later = new Date(Date.now() + 5000);
+  await Deno.utime(program, later, later);
+  await assert.rejects(
+    () => buildDataset({ traces: [{ path: trace, workload: "w", input: "a" }], quiet: true }),
+    (err: Error) => err instanceof UserError && err.message.includes("changed after"),
+  );
+});

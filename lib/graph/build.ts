@@ -20,6 +20,7 @@
 import { dirname } from "node:path";
 import { Progress, UserError } from "../common/mod.ts";
 import { loadObject, type ObjectCode } from "../disasm/mod.ts";
+import { assertObjectsUnchanged } from "../trace/objects.ts";
 import { openTrace, readFooter, TraceError } from "../trace/reader.ts";
 import { BRANCH, type EventChunk, LOAD, type Site } from "../trace/types.ts";
 import { Rng } from "../workloads/random.ts";
@@ -41,6 +42,8 @@ export interface TraceSource {
   path: string;
   workload: string;
   input: string;
+  /** Only instances of these trace site ids (default: every site); the other sites still supply memory values. */
+  sites?: ArrayLike<number>;
 }
 
 /** How instances are split into train, valid and test. */
@@ -233,6 +236,7 @@ async function addTrace(builder: Builder, source: TraceSource): Promise<Record<s
   const wantBranch = options.tasks.includes("branch");
   const wantAddress = options.tasks.includes("address");
   const rng = new Rng(`${options.seed}/${source.workload}/${source.input}`);
+  const onlySites = source.sites ? new Set(Array.from(source.sites)) : undefined;
 
   const resolved: (ResolvedSite | null | undefined)[] = [];
   const siteByKey = new Map<string, number>();
@@ -384,7 +388,10 @@ async function addTrace(builder: Builder, source: TraceSource): Promise<Record<s
           pendingLabel[siteId] = undefined;
         }
       }
-      if (chunk.snapshot[i] >= 0 && (isLoad ? wantAddress : wantBranch)) {
+      if (
+        chunk.snapshot[i] >= 0 && (isLoad ? wantAddress : wantBranch) &&
+        (!onlySites || onlySites.has(siteId))
+      ) {
         const r = await resolve(siteId);
         if (r) {
           snapshotsUsed++;
@@ -402,6 +409,7 @@ async function addTrace(builder: Builder, source: TraceSource): Promise<Record<s
     progress.tick(chunk.length);
   }
 
+  await assertObjectsUnchanged(source.path, trace.meta.objects);
   const kept: Pending[] = [];
   for (const res of reservoirs.values()) for (const inst of res.kept) if (inst.labeled) kept.push(inst);
   kept.sort((a, b) => a.icount - b.icount);

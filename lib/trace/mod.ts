@@ -9,3 +9,4 @@ export * from "./types.ts";
 export * from "./reader.ts";
 export * from "./run.ts";
 export * from "./snapshots.ts";
+export * from "./objects.ts";

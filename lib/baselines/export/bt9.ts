@@ -14,6 +14,7 @@
  *
  * @module
  */
+import { assertObjectsUnchanged } from "../../trace/objects.ts";
 import { openTrace } from "../../trace/reader.ts";
 import { BRANCH } from "../../trace/types.ts";
 import { loadObject, type ObjectCode } from "../../disasm/mod.ts";
@@ -104,6 +105,7 @@ export async function exportBt9(
   const instructions = trace.meta.instructions;
   if (branches > 0) step(0, instructions);
 
+  await assertObjectsUnchanged(tracePath, trace.meta.objects);
   const codes = new Map<string, Promise<ObjectCode | undefined>>();
   const codeOf = (path: string) => {
     let c = codes.get(path);

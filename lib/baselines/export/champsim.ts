@@ -20,6 +20,7 @@
  */
 import { Progress } from "../../common/mod.ts";
 import { type Instruction, loadObject, type ObjectCode } from "../../disasm/mod.ts";
+import { assertObjectsUnchanged } from "../../trace/objects.ts";
 import { openTrace } from "../../trace/reader.ts";
 import { BRANCH, REGISTERS } from "../../trace/types.ts";
 
@@ -234,6 +235,7 @@ export async function exportChampsim(
     }
     progress.tick(chunk.length);
   }
+  await assertObjectsUnchanged(tracePath, trace.meta.objects);
   await flush(undefined, trace.meta.instructions);
   if (used > 0) await writer.write(buffer.slice(0, used));
   progress.finish();
