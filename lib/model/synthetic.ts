@@ -25,21 +25,9 @@ import {
   type TaskName,
   type Topology,
 } from "../graph/types.ts";
+import { EDGE_TYPES } from "../graph/static.ts";
+import { REGISTERS } from "../trace/types.ts";
 import { Rng } from "../workloads/random.ts";
-
-/** The forward edge types of synthetic graphs (the ones the graph builder is expected to emit). */
-export const SYNTHETIC_EDGE_TYPES = [
-  "control_fallthrough",
-  "control_target",
-  "data_in_0",
-  "data_in_1",
-  "data_in_2",
-  "data_out",
-  "address_base",
-  "address_index",
-  "address_displacement",
-  "def_use",
-];
 
 const OPCODES = [
   "mov",
@@ -57,20 +45,8 @@ const OPCODES = [
   "jmp",
   "call",
 ];
-const REGISTER_NAMES = [
-  "rax",
-  "rcx",
-  "rdx",
-  "rbx",
-  "rsp",
-  "rbp",
-  "rsi",
-  "rdi",
-  "r8",
-  "r9",
-  "r10",
-  "r11",
-];
+/** Registers the synthetic code uses: the first twelve general-purpose ones. */
+const REGISTER_NAMES = REGISTERS.slice(0, 12);
 
 /** Options of {@linkcode syntheticDataset}. */
 export interface SyntheticOptions {
@@ -99,7 +75,8 @@ interface Draft {
   values: number[];
 }
 
-const E = Object.fromEntries(SYNTHETIC_EDGE_TYPES.map((name, i) => [name, i]));
+// Synthetic graphs use the graph builder's edge types (a subset of them).
+const E = Object.fromEntries(EDGE_TYPES.map((name, i) => [name, i])) as Record<typeof EDGE_TYPES[number], number>;
 
 /** Draws one topology; returns it with the value node (index into valueNodes) that drives its label. */
 function drawTopology(
@@ -125,7 +102,7 @@ function drawTopology(
   const register = (instr: number, position: number) => {
     const name = REGISTER_NAMES[rng.int(0, REGISTER_NAMES.length)];
     const v = node(NODE_VARIABLE, name, true);
-    edge(v, instr, E[`data_in_${position}`]);
+    edge(v, instr, E[`data_in_${position}` as "data_in_0"]);
     const writer = lastWriter.get(name);
     if (writer !== undefined) edge(writer, instr, E.def_use);
     return v;
@@ -143,14 +120,14 @@ function drawTopology(
     edge(node(NODE_VARIABLE, "imm", true), pseudo, E.address_displacement);
     const mem = node(NODE_VARIABLE, "mem", true);
     edge(pseudo, mem, E.address_base);
-    edge(mem, instr, E[`data_in_${position}`]);
+    edge(mem, instr, E[`data_in_${position}` as "data_in_0"]);
     return pseudo;
   };
   // Body: random instructions until the node budget is nearly used.
   while (d.kind.length < targetNodes - 8) {
     const instr = node(NODE_INSTRUCTION, OPCODES[rng.int(0, OPCODES.length - 3)], false);
     if (instructions.length > 0) {
-      edge(instructions[instructions.length - 1], instr, E.control_fallthrough);
+      edge(instructions[instructions.length - 1], instr, E.control_next);
     }
     if (instructions.length > 2 && rng.float() < 0.05) {
       edge(instructions[rng.int(0, instructions.length - 1)], instr, E.control_target);
@@ -173,14 +150,14 @@ function drawTopology(
   let signalNode: number;
   if (task === "branch") {
     const compare = node(NODE_INSTRUCTION, "cmp", false);
-    if (last !== undefined) edge(last, compare, E.control_fallthrough);
+    if (last !== undefined) edge(last, compare, E.control_next);
     signalNode = register(compare, 0);
     register(compare, 1);
     taskNode = node(NODE_INSTRUCTION, "jcc", false);
-    edge(compare, taskNode, E.control_fallthrough);
+    edge(compare, taskNode, E.control_next);
   } else {
     const load = node(NODE_INSTRUCTION, "mov", false);
-    if (last !== undefined) edge(last, load, E.control_fallthrough);
+    if (last !== undefined) edge(last, load, E.control_next);
     taskNode = memory(load, 0);
     signalNode = taskNode;
   }
@@ -214,7 +191,7 @@ export function syntheticDataset(options: SyntheticOptions): Dataset {
   const validShare = options.validShare ?? 0.15;
   const stride = BigInt(options.addressStride ?? 64);
   const builder = new DatasetBuilder({
-    edgeTypes: SYNTHETIC_EDGE_TYPES,
+    edgeTypes: [...EDGE_TYPES],
     vocabulary: [...OPCODES, ...REGISTER_NAMES, "imm", "mem", "addr"],
     meta: { generator: "synthetic", ...options },
   });

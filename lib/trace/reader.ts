@@ -171,6 +171,56 @@ function ascii(bytes: Uint8Array): string {
   return String.fromCharCode(...bytes);
 }
 
+/**
+ * Decodes the fields of a footer record (after its record code) from
+ * `bytes[at, end)`. Returns the footer and where its fields end (the length
+ * and end marker follow). Throws {@linkcode OVERRUN} when the bytes end early
+ * and a RangeError for an unknown end kind.
+ */
+function decodeFooter(bytes: Uint8Array, at: number, end: number): { footer: TraceFooter; next: number } {
+  let p = at;
+  const num = (): number => {
+    let r = 0, m = 1;
+    for (let i = 0; i < 10; i++) {
+      if (p >= end) throw OVERRUN;
+      const b = bytes[p++];
+      r += (b & 0x7f) * m;
+      if (b < 0x80) return r;
+      m *= 128;
+    }
+    throw OVERRUN;
+  };
+  const counts = {
+    instructions: num(),
+    instructionsTotal: num(),
+    branches: num(),
+    branchesTaken: num(),
+    loads: num(),
+    snapshots: num(),
+    blocks: num(),
+  };
+  const how = num();
+  const z = num();
+  const value = z % 2 === 0 ? z / 2 : -(z + 1) / 2;
+  const notesLen = num();
+  if (p + notesLen > end) throw OVERRUN;
+  const notes = new TextDecoder().decode(bytes.subarray(p, p + notesLen));
+  p += notesLen;
+  const footer: TraceFooter = {
+    ...counts,
+    end: { how: "window" },
+    notes,
+    bytesBlocks: num(),
+    bytesLoads: num(),
+    bytesSnapshots: num(),
+    bytesDefinitions: num(),
+  };
+  if (how === 0) footer.end = { how: "exit", code: value };
+  else if (how === 1) footer.end = { how: "signal", signal: signalName(value) };
+  else if (how !== 2) throw new RangeError(`unknown end kind ${how}`);
+  return { footer, next: p };
+}
+
 async function readHeader(file: Deno.FsFile, path: string, size: number): Promise<Header> {
   const fixed = await readAt(file, 0, 13);
   if (fixed.length < 8 || ascii(fixed.subarray(0, 8)) !== MAGIC) {
@@ -479,40 +529,19 @@ async function* streamEvents(
       nEv += n;
     };
     const readFooter = () => {
-      const f: TraceFooter = {
-        instructions: num(),
-        instructionsTotal: num(),
-        branches: num(),
-        branchesTaken: num(),
-        loads: num(),
-        snapshots: num(),
-        blocks: num(),
-        end: { how: "exit" },
-        notes: "",
-        bytesBlocks: 0,
-        bytesLoads: 0,
-        bytesSnapshots: 0,
-        bytesDefinitions: 0,
-      };
-      const how = num();
-      const value = unzig(num());
-      const notesLen = num();
-      if (p + notesLen > end) throw OVERRUN;
-      f.notes = new TextDecoder().decode(buf.subarray(p, p + notesLen));
-      p += notesLen;
-      f.bytesBlocks = num();
-      f.bytesLoads = num();
-      f.bytesSnapshots = num();
-      f.bytesDefinitions = num();
+      let decoded: { footer: TraceFooter; next: number };
+      try {
+        decoded = decodeFooter(buf, p, end);
+      } catch (err) {
+        if (err instanceof RangeError) corrupt(p, err.message);
+        throw err;
+      }
+      p = decoded.next;
       if (p + 12 > end) throw OVERRUN;
       p += 4; // footer length, for readers that start from the end
       if (ascii(buf.subarray(p, p + 8)) !== END_MARKER) corrupt(p, "bad end marker");
       p += 8;
-      if (how === 0) f.end = { how: "exit", code: value };
-      else if (how === 1) f.end = { how: "signal", signal: signalName(value) };
-      else if (how === 2) f.end = { how: "window" };
-      else corrupt(p, `unknown end kind ${how}`);
-      return f;
+      return decoded.footer;
     };
 
     // Local copies of per-event helpers' state for the hot loop.
@@ -748,51 +777,10 @@ export async function readFooter(path: string): Promise<TraceFooter | undefined>
     const len = new DataView(tail.buffer, tail.byteOffset).getUint32(0, true);
     if (len > size - 12 || len > MAX_RECORD_BYTES) return undefined;
     const bytes = await readAt(file, size - 12 - len, len + 12);
-    let p = 0;
-    const num = (): number => {
-      let r = 0, m = 1;
-      for (let i = 0; i < 10; i++) {
-        if (p >= bytes.length) throw OVERRUN;
-        const b = bytes[p++];
-        r += (b & 0x7f) * m;
-        if (b < 0x80) return r;
-        m *= 128;
-      }
-      throw OVERRUN;
-    };
+    // The record code, then the fields.
+    if (bytes[0] !== REC_FOOTER * 4) return undefined;
     try {
-      if (num() !== REC_FOOTER * 4) return undefined;
-      const f: TraceFooter = {
-        instructions: num(),
-        instructionsTotal: num(),
-        branches: num(),
-        branchesTaken: num(),
-        loads: num(),
-        snapshots: num(),
-        blocks: num(),
-        end: { how: "exit" },
-        notes: "",
-        bytesBlocks: 0,
-        bytesLoads: 0,
-        bytesSnapshots: 0,
-        bytesDefinitions: 0,
-      };
-      const how = num();
-      const z = num();
-      const value = z % 2 === 0 ? z / 2 : -(z + 1) / 2;
-      const notesLen = num();
-      f.notes = new TextDecoder().decode(bytes.subarray(p, p + notesLen));
-      p += notesLen;
-      f.bytesBlocks = num();
-      f.bytesLoads = num();
-      f.bytesSnapshots = num();
-      f.bytesDefinitions = num();
-      f.end = how === 0
-        ? { how: "exit", code: value }
-        : how === 1
-        ? { how: "signal", signal: signalName(value) }
-        : { how: "window" };
-      return f;
+      return decodeFooter(bytes, 1, len).footer;
     } catch {
       return undefined;
     }
