@@ -3,7 +3,8 @@
  *
  * @module
  */
-import { type BranchPredictor, log2Entries, pcIndex } from "./predictor.ts";
+import { type BranchPredictor, pcIndex } from "./predictor.ts";
+import { log2TableSize } from "../tables.ts";
 
 /** Options of {@linkcode BimodalPredictor}. */
 export interface BimodalOptions {
@@ -23,7 +24,7 @@ export class BimodalPredictor implements BranchPredictor {
 
   constructor(options: BimodalOptions = {}) {
     const entries = options.entries ?? 1 << 18;
-    this.#indexBits = log2Entries("bimodal entries", entries);
+    this.#indexBits = log2TableSize("bimodal entries", entries);
     this.#counters = new Uint8Array(entries).fill(WEAKLY_NOT_TAKEN);
     this.storageBits = entries * 2;
   }

@@ -4,7 +4,8 @@
  *
  * @module
  */
-import { type BranchPredictor, checkInteger, log2Entries, pcIndex } from "./predictor.ts";
+import { type BranchPredictor, checkInteger, pcIndex } from "./predictor.ts";
+import { log2TableSize } from "../tables.ts";
 
 /** Options of {@linkcode GsharePredictor}. */
 export interface GshareOptions {
@@ -25,7 +26,7 @@ export class GsharePredictor implements BranchPredictor {
 
   constructor(options: GshareOptions = {}) {
     const entries = options.entries ?? 1 << 18;
-    this.#indexBits = log2Entries("gshare entries", entries);
+    this.#indexBits = log2TableSize("gshare entries", entries);
     const historyLength = checkInteger(
       "gshare historyLength",
       options.historyLength ?? this.#indexBits,

@@ -5,7 +5,8 @@
  *
  * @module
  */
-import { type BranchPredictor, checkInteger, log2Entries, pcIndex } from "./predictor.ts";
+import { type BranchPredictor, checkInteger, pcIndex } from "./predictor.ts";
+import { log2TableSize } from "../tables.ts";
 
 /** Options of {@linkcode PerceptronPredictor}. */
 export interface PerceptronOptions {
@@ -42,7 +43,7 @@ export class PerceptronPredictor implements BranchPredictor {
 
   constructor(options: PerceptronOptions = {}) {
     const perceptrons = options.perceptrons ?? 1024;
-    this.#indexBits = log2Entries("perceptrons", perceptrons);
+    this.#indexBits = log2TableSize("perceptrons", perceptrons);
     this.#h = checkInteger("perceptron historyLength", options.historyLength ?? 59, 1, 1024);
     this.theta = Math.floor(1.93 * this.#h + 14);
     this.#weights = new Int8Array(perceptrons * (this.#h + 1));

@@ -23,18 +23,6 @@ export interface BranchPredictor {
   update(pc: number, taken: boolean): void;
 }
 
-/** Checks a power-of-two table size and returns its log2. */
-export function log2Entries(what: string, entries: number): number {
-  const bits = Math.log2(entries);
-  if (!Number.isInteger(bits) || bits < 1 || bits > 28) {
-    throw new UserError(
-      `${what} must be a power of two between 2 and 2^28, got ${entries}`,
-      `pass a power of two such as ${2 ** Math.min(28, Math.max(1, Math.round(bits || 1)))}`,
-    );
-  }
-  return bits;
-}
-
 /** Checks an integer option against its range. */
 export function checkInteger(what: string, value: number, min: number, max: number): number {
   if (!Number.isInteger(value) || value < min || value > max) {

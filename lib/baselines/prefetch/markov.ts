@@ -5,7 +5,8 @@
  *
  * @module
  */
-import { ADDRESS_BITS, type AddressPredictor, log2TableSize, tableIndex } from "./predictor.ts";
+import { ADDRESS_BITS, type AddressPredictor, tableIndex } from "./predictor.ts";
+import { log2TableSize } from "../tables.ts";
 
 /** Options of {@linkcode MarkovPredictor}. */
 export interface MarkovOptions {

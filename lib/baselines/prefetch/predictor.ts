@@ -5,7 +5,6 @@
  *
  * @module
  */
-import { UserError } from "../../common/mod.ts";
 
 /**
  * An online next-address predictor: it sees every execution of every load
@@ -39,18 +38,6 @@ export function tableIndex(bits: number, a: number, b = 0): number {
   h = Math.imul(h ^ (Math.floor(b / TWO_32) >>> 0) ^ (h >>> 13), 0xc2b2ae35);
   h ^= h >>> 16;
   return (h >>> 0) >>> (32 - bits);
-}
-
-/** Checks a power-of-two table size and returns its log2. */
-export function log2TableSize(what: string, entries: number): number {
-  const bits = Math.log2(entries);
-  if (!Number.isInteger(bits) || bits < 1 || bits > 28) {
-    throw new UserError(
-      `${what} must be a power of two between 2 and 2^28, got ${entries}`,
-      `pass a power of two such as ${2 ** Math.min(28, Math.max(1, Math.round(bits || 1)))}`,
-    );
-  }
-  return bits;
 }
 
 /** Bits of a PC or address field in the storage estimates (user space: 48 bits). */
