@@ -12,7 +12,7 @@
 import process from "node:process";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { atomicWriteJson, CACHE_DIR, RESULTS_DIR, runMain, UserError } from "../lib/common/mod.ts";
+import { atomicWriteJson, RESULTS_DIR, runMain, UserError } from "../lib/common/mod.ts";
 import {
   BRANCH_PREDICTOR_NAMES,
   type BranchPredictor,
@@ -20,13 +20,14 @@ import {
 } from "../lib/baselines/branch/mod.ts";
 import { BRANCH, openTrace } from "../lib/trace/mod.ts";
 
+import { benchTrace } from "./suite_trace.ts";
 const HELP = `Usage: deno run -A bench/baselines_branch.ts [TRACE] [options]
 
 Times every branch predictor baseline on one conditional-branch stream.
 
-TRACE                 a trace file (default: the first trace in data/cache/traces/small/,
-                      else a synthetic stream; the output says which)
---max-branches N      branches read from the trace, or generated (default 2000000)
+TRACE                 a trace file (default: the suite's bzip2/text trace at the small scale,
+                      traced first if it is missing)
+--max-branches N      branches read from the trace (default 2000000)
 --out FILE            JSON results (default results/bench/baselines_branch.json)
 --help                this text`;
 
@@ -35,44 +36,6 @@ interface Branches {
   pc: Float64Array;
   taken: Uint8Array;
   sites: number;
-}
-
-/**
- * A seeded synthetic stream: loops with fixed trip counts, branches that
- * copy or combine recent outcomes, biased and random branches.
- */
-function syntheticStream(count: number): Branches {
-  let seed = 12345;
-  const random = () => {
-    seed = (seed + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(seed ^ (seed >>> 15), seed | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const pc = new Float64Array(count);
-  const taken = new Uint8Array(count);
-  const base = 0x55555555_0000;
-  let n = 0;
-  let previous = 0;
-  const emit = (site: number, outcome: number) => {
-    if (n >= count) return;
-    pc[n] = base + site * 0x13;
-    taken[n++] = outcome;
-    previous = outcome;
-  };
-  while (n < count) {
-    const trips = 5 + Math.floor(random() * 60);
-    for (let i = 0; i < trips && n < count; i++) {
-      const r = random() < 0.5 ? 1 : 0;
-      emit(1, r);
-      emit(2 + (i % 8), random() < 0.9 ? 1 : 0);
-      emit(10, previous ^ (i & 1));
-      emit(11, i % 3 === 0 ? 1 : 0);
-      emit(12, i + 1 < trips ? 1 : 0);
-    }
-    emit(13, random() < 0.5 ? 1 : 0);
-  }
-  return { pc, taken, sites: 14 };
 }
 
 /** Reads up to `max` conditional branches of a trace into memory. */
@@ -99,21 +62,6 @@ async function traceBranches(path: string, max: number): Promise<Branches> {
     throw new UserError(`trace ${path} has no conditional branches`, "give a trace of a program");
   }
   return { pc: pc.subarray(0, n), taken: taken.subarray(0, n), sites: sites.size };
-}
-
-async function defaultTrace(): Promise<string | undefined> {
-  const dir = join(CACHE_DIR, "traces", "small");
-  try {
-    const names = [];
-    for await (const entry of Deno.readDir(dir)) {
-      if (entry.isFile && entry.name.endsWith(".ncf")) names.push(entry.name);
-    }
-    names.sort();
-    return names.length > 0 ? join(dir, names[0]) : undefined;
-  } catch (err) {
-    if (err instanceof Deno.errors.NotFound) return undefined;
-    throw err;
-  }
 }
 
 /** One predictor's timing and accuracy on the whole stream. */
@@ -166,13 +114,9 @@ async function main(): Promise<void> {
       "pass e.g. --max-branches 1000000",
     );
   }
-  const tracePath = positionals[0] ?? await defaultTrace();
-  const source = tracePath
-    ? `trace ${tracePath}`
-    : "synthetic stream (no trace given and none in data/cache/traces/small/)";
-  const branches = tracePath
-    ? await traceBranches(tracePath, maxBranches)
-    : syntheticStream(maxBranches);
+  const tracePath = positionals[0] ?? await benchTrace();
+  const source = `trace ${tracePath}`;
+  const branches = await traceBranches(tracePath, maxBranches);
   console.log(`source: ${source}, ${branches.pc.length} branches, ${branches.sites} sites`);
 
   const results: Record<string, Timing> = {};

@@ -10,7 +10,7 @@
  */
 import { parseArgs } from "node:util";
 import { join } from "node:path";
-import { atomicWriteJson, CACHE_DIR, RESULTS_DIR, runMain, UserError } from "../lib/common/mod.ts";
+import { atomicWriteJson, RESULTS_DIR, runMain, UserError } from "../lib/common/mod.ts";
 import {
   createAddressPredictor,
   type LoadBatch,
@@ -22,47 +22,17 @@ import {
 } from "../lib/baselines/prefetch/mod.ts";
 import { openTrace } from "../lib/trace/mod.ts";
 
+import { benchTrace } from "./suite_trace.ts";
 const HELP = `Usage: deno run -A bench/baselines_prefetch.ts [TRACE] [options]
 
 Times the next-address baselines on one load stream.
 
-TRACE                 a trace file (default: the first trace in data/cache/traces/small/,
-                      else a synthetic stream of 1M loads; the output says which)
+TRACE                 a trace file (default: the suite's bzip2/text trace at the small scale,
+                      traced first if it is missing)
 --max-loads N         loads read from the trace (default 2000000)
 --lstm-steps N        LSTM gradient steps of 128 windows of 16 loads (default 40)
 --out FILE            JSON results (default results/bench/baselines_prefetch.json)
 --help                this text`;
-
-/** A seeded mix of access patterns: strides, repeating deltas, shuffled lists and noise. */
-function syntheticStream(loads: number): LoadStream {
-  let seed = 12345;
-  const random = () => {
-    seed = (seed + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(seed ^ (seed >>> 15), seed | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const sites = 64;
-  const shuffled = Array.from({ length: 1024 }, (_, i) => 0x7000_0000 + i * 64).sort(() =>
-    random() - 0.5
-  );
-  const last = new Float64Array(sites).map((_, s) => 0x1000_0000 * (s + 1));
-  const step = new Float64Array(sites);
-  const site = new Uint32Array(loads);
-  const addr = new Float64Array(loads);
-  for (let i = 0; i < loads; i++) {
-    const s = Math.floor(random() ** 2 * sites);
-    const kind = s % 4;
-    step[s]++;
-    if (kind === 0) last[s] += 8 * (1 + (s % 3));
-    else if (kind === 1) last[s] += [8, 8, 64, -24][step[s] % 4];
-    else if (kind === 2) last[s] = shuffled[step[s] % shuffled.length];
-    else last[s] = Math.floor(random() * 2 ** 40);
-    site[i] = s;
-    addr[i] = last[s];
-  }
-  return loadStreamFromArrays({ site, addr });
-}
 
 /** Reads up to `max` loads of a stream into one in-memory batch. */
 async function materialize(stream: LoadStream, max: number): Promise<LoadStream> {
@@ -90,24 +60,6 @@ async function materialize(stream: LoadStream, max: number): Promise<LoadStream>
   const sitePcs: number[] = [];
   site.forEach((s, i) => sitePcs[s] = pc[i]);
   return loadStreamFromArrays({ site, addr, icount, sitePcs });
-}
-
-async function defaultTrace(): Promise<string | undefined> {
-  const dir = join(CACHE_DIR, "traces", "small");
-  try {
-    const names = [];
-    for await (const entry of Deno.readDir(dir)) {
-      // Skip traces still being written (FILE.partial) and atomic-write temporaries.
-      if (entry.isFile && !entry.name.endsWith(".partial") && !entry.name.includes(".tmp-")) {
-        names.push(entry.name);
-      }
-    }
-    names.sort();
-    return names.length > 0 ? join(dir, names[0]) : undefined;
-  } catch (err) {
-    if (err instanceof Deno.errors.NotFound) return undefined;
-    throw err;
-  }
 }
 
 function positiveInteger(name: string, text: string): number {
@@ -138,17 +90,9 @@ async function main(): Promise<void> {
   const maxLoads = positiveInteger("max-loads", values["max-loads"]);
   const lstmSteps = positiveInteger("lstm-steps", values["lstm-steps"]);
 
-  const tracePath = positionals[0] ?? await defaultTrace();
-  let source: string;
-  let loads: LoadStream;
-  if (tracePath) {
-    const trace = await openTrace(tracePath);
-    source = `trace ${tracePath}`;
-    loads = await materialize(await loadStreamFromTrace(trace), maxLoads);
-  } else {
-    source = "synthetic stream (no trace given and none in data/cache/traces/small/)";
-    loads = syntheticStream(Math.min(maxLoads, 1_000_000));
-  }
+  const tracePath = positionals[0] ?? await benchTrace();
+  const source = `trace ${tracePath}`;
+  const loads = await materialize(await loadStreamFromTrace(await openTrace(tracePath)), maxLoads);
   const [batch] = await Array.fromAsync(loads.batches());
   console.log(`source: ${source}, ${batch.length} loads, ${new Set(batch.site).size} sites`);
 
