@@ -33,7 +33,10 @@ async function eventsOf(path: string) {
   return { branches, loads, instructions: trace.meta.instructions };
 }
 
-async function exportTo(path: string, run: (w: WritableStreamDefaultWriter<Uint8Array>) => Promise<unknown>) {
+async function exportTo(
+  path: string,
+  run: (w: WritableStreamDefaultWriter<Uint8Array>) => Promise<unknown>,
+) {
   const file = await Deno.open(path, { write: true, create: true, truncate: true });
   const writer = file.writable.getWriter();
   const summary = await run(writer);
@@ -86,19 +89,28 @@ Deno.test("champsim: one 64-byte record per instruction, branches and load addre
   const bytes = await Deno.readFile(out);
   assert.equal(bytes.length, 64 * truth.instructions);
   assert.equal(summary.instructions, truth.instructions);
-  assert.ok(summary.approximated < 0.01 * truth.instructions, `${summary.approximated} approximated instructions`);
+  assert.ok(
+    summary.approximated < 0.01 * truth.instructions,
+    `${summary.approximated} approximated instructions`,
+  );
   const view = new DataView(bytes.buffer);
   const branches: [bigint, boolean][] = [];
   const loadAddrs: bigint[] = [];
   for (let at = 0; at < bytes.length; at += 64) {
     const reads25 = [12, 13, 14, 15].some((k) => view.getUint8(at + k) === 25);
-    if (view.getUint8(at + 8) === 1 && reads25) branches.push([view.getBigUint64(at, true), view.getUint8(at + 9) === 1]);
+    if (view.getUint8(at + 8) === 1 && reads25) {
+      branches.push([view.getBigUint64(at, true), view.getUint8(at + 9) === 1]);
+    }
     for (let k = 0; k < 4; k++) {
       const a = view.getBigUint64(at + 32 + 8 * k, true);
       if (a !== 0n) loadAddrs.push(a);
     }
   }
-  assert.deepEqual(branches, truth.branches, "conditional branches (IP written, flags read) in order");
+  assert.deepEqual(
+    branches,
+    truth.branches,
+    "conditional branches (IP written, flags read) in order",
+  );
   // ChampSim keeps at most 4 source addresses per instruction (xrstor and the like read more).
   const perInstruction = new Map<number, bigint[]>();
   for (const [, addr, icount] of truth.loads) {

@@ -21,7 +21,14 @@ const chaseProgram = await compileTestProgram("list_chase", dir);
 
 async function traceOf(program: string, args: string[], name: string): Promise<string> {
   const out = join(dir, `${name}.trace`);
-  await traceProgram({ program, args, out, snapshots: "branches,loads,max-per-site=200", stdout: "null", quiet: true });
+  await traceProgram({
+    program,
+    args,
+    out,
+    snapshots: "branches,loads,max-per-site=200",
+    stdout: "null",
+    quiet: true,
+  });
   return out;
 }
 
@@ -45,7 +52,10 @@ async function sitesIn(tracePath: string, program: string, func: string, kind: "
 function instancesOf(ds: Dataset, site: number, task: number): number[] {
   const out: number[] = [];
   for (let i = 0; i < ds.instances.count; i++) {
-    if (ds.instances.site[i] === site && ds.instances.task[i] === task && ds.sources[ds.instances.source[i]].input === "a") out.push(i);
+    if (
+      ds.instances.site[i] === site && ds.instances.task[i] === task &&
+      ds.sources[ds.instances.source[i]].input === "a"
+    ) out.push(i);
   }
   return out;
 }
@@ -79,8 +89,12 @@ Deno.test("branch instances: label is the outcome, registers come from the snaps
   const branches = await sitesIn(branchTrace, branchProgram, "count_big", "branch");
   assert.ok(branches.length >= 2, "the loop and the data branch of count_big were traced");
   // The data-dependent branch and the loop branch run once per element; the loop guard once per call.
-  const ids = branches.map((b) => instancesOf(dataset, b.id, 0)).sort((a, b) => b.length - a.length)[0];
-  assert.ok(ids.length > 40 && ids.length <= 3 * 40, `${ids.length} instances within the per-split cap`);
+  const ids =
+    branches.map((b) => instancesOf(dataset, b.id, 0)).sort((a, b) => b.length - a.length)[0];
+  assert.ok(
+    ids.length > 40 && ids.length <= 3 * 40,
+    `${ids.length} instances within the per-split cap`,
+  );
   const labels = new Set(ids.map((i) => instanceAt(dataset, i).label));
   assert.deepEqual([...labels].sort(), [0n, 1n], "random data takes both directions");
   for (const i of ids) {
@@ -101,10 +115,16 @@ Deno.test("address instances: the pointer chase's label is the pointer it loads"
     const ids = instancesOf(ds, site.id, 1);
     if (ids.length === 0) continue;
     const topo = ds.topologies[ds.instances.topology[ids[0]]];
-    assert.equal(topo.nodeKind[topo.taskNode], NODE_PSEUDO, "address task reads out at the pseudo node");
+    assert.equal(
+      topo.nodeKind[topo.taskNode],
+      NODE_PSEUDO,
+      "address task reads out at the pseudo node",
+    );
     // p = p->next: the next address of this load is the value it reads now (next is the first field).
     const taskMemory = topo.valueNodes.findIndex((v) =>
-      [...topo.edgeSrc.keys()].some((e) => topo.edgeSrc[e] === topo.taskNode && topo.edgeDst[e] === v)
+      [...topo.edgeSrc.keys()].some((e) =>
+        topo.edgeSrc[e] === topo.taskNode && topo.edgeDst[e] === v
+      )
     );
     const chases = ids.every((i) => {
       const inst = instanceAt(ds, i);
@@ -116,8 +136,10 @@ Deno.test("address instances: the pointer chase's label is the pointer it loads"
 });
 
 Deno.test("time split: train before valid before test, by instruction count", () => {
-  const last = (split: "train" | "valid" | "test") => Math.max(...[...splitIndices(dataset, split)].map((i) => dataset.instances.icount[i]));
-  const first = (split: "train" | "valid" | "test") => Math.min(...[...splitIndices(dataset, split)].map((i) => dataset.instances.icount[i]));
+  const last = (split: "train" | "valid" | "test") =>
+    Math.max(...[...splitIndices(dataset, split)].map((i) => dataset.instances.icount[i]));
+  const first = (split: "train" | "valid" | "test") =>
+    Math.min(...[...splitIndices(dataset, split)].map((i) => dataset.instances.icount[i]));
   assert.ok(last("train") < first("valid"));
   assert.ok(last("valid") < first("test"));
 });
@@ -139,7 +161,9 @@ Deno.test("input split: a held-out input is only in the test split; same site, s
   const topologiesA = new Set<number>();
   const topologiesB = new Set<number>();
   for (let i = 0; i < ds.instances.count; i++) {
-    (ds.sources[ds.instances.source[i]].input === "a" ? topologiesA : topologiesB).add(ds.instances.topology[i]);
+    (ds.sources[ds.instances.source[i]].input === "a" ? topologiesA : topologiesB).add(
+      ds.instances.topology[i],
+    );
   }
   assert.ok([...topologiesB].some((t) => topologiesA.has(t)), "the two inputs share static graphs");
 });
@@ -167,4 +191,43 @@ Deno.test("a program rebuilt after it was traced is refused, not paired with the
     () => buildDataset({ traces: [{ path: trace, workload: "w", input: "a" }], quiet: true }),
     (err: Error) => err instanceof UserError && err.message.includes("changed after"),
   );
+});
+
+Deno.test("lead: with an earlier snapshot the task load's own value (read after it) is hidden", async () => {
+  const onTime = await buildDataset({
+    traces: [{ path: chaseTrace, workload: "list_chase", input: "a" }],
+    tasks: ["address"],
+    quiet: true,
+  });
+  const out = join(dir, "chase-lead.trace");
+  await traceProgram({
+    program: chaseProgram,
+    args: ["512"],
+    out,
+    snapshots: "loads,max-per-site=200,lead=32",
+    stdout: "null",
+    quiet: true,
+  });
+  const early = await buildDataset({
+    traces: [{ path: out, workload: "list_chase", input: "a" }],
+    tasks: ["address"],
+    quiet: true,
+  });
+  /** Fraction of known values on the node that the task's pseudo node designates (its memory operand). */
+  const knownTaskMemory = (ds: Dataset) => {
+    let known = 0, total = 0;
+    for (let i = 0; i < ds.instances.count; i++) {
+      const topo = ds.topologies[ds.instances.topology[i]];
+      const e = [...topo.edgeSrc.keys()].find((e) =>
+        topo.edgeSrc[e] === topo.taskNode && topo.edgeType[e] === EDGE_TYPES.indexOf("address_of")
+      );
+      if (e === undefined) continue;
+      const slot = topo.valueNodes.indexOf(topo.edgeDst[e]);
+      known += ds.instances.known[ds.instances.valueStart[i] + slot];
+      total++;
+    }
+    return known / total;
+  };
+  assert.equal(knownTaskMemory(onTime), 1);
+  assert.equal(knownTaskMemory(early), 0);
 });

@@ -22,7 +22,11 @@ await initBackend();
 const dir = await Deno.makeTempDir({ prefix: "ncf-learning-test-" });
 
 /** Snapshot spec selecting the instructions of `func` that match `keep` (`at=OBJECT+0xOFF,...`). */
-async function snapshotsIn(binary: string, func: string, keep: (flow: string, text: string) => boolean) {
+async function snapshotsIn(
+  binary: string,
+  func: string,
+  keep: (flow: string, text: string) => boolean,
+) {
   const code = await loadObject(binary, { quiet: true });
   const f = code.functionNamed(func)!;
   const name = binary.split("/").at(-1);
@@ -59,16 +63,26 @@ Deno.test("a branch on freshly loaded random data: fused >= 95%, static-only nea
   });
   // The data-dependent branch is the one whose test outcomes are the most balanced.
   const [site, ids] = [...testBySite(ds, TASK_BRANCH)].sort(([, a], [, b]) => {
-    const balance = (l: number[]) => Math.abs(l.filter((i) => ds.instances.label[i] === 1n).length / l.length - 0.5);
+    const balance = (l: number[]) =>
+      Math.abs(l.filter((i) => ds.instances.label[i] === 1n).length / l.length - 0.5);
     return balance(a) - balance(b);
   })[0];
   const taken = ids.filter((i) => ds.instances.label[i] === 1n).length / ids.length;
-  assert.ok(ids.length >= 200 && taken > 0.3 && taken < 0.7, `site ${site}: ${ids.length} test instances, ${taken} taken`);
+  assert.ok(
+    ids.length >= 200 && taken > 0.3 && taken < 0.7,
+    `site ${site}: ${ids.length} test instances, ${taken} taken`,
+  );
   const baseRate = Math.max(taken, 1 - taken);
 
   const options = { ...DEFAULT_TRAIN_OPTIONS, epochs: 12, lr: 3e-3, patience: 12 };
   const accuracy = async (staticOnly: boolean) => {
-    const { model } = await train(ds, { ...DEFAULT_SPEC, task: "branch", staticOnly }, options, join(dir, `branch-${staticOnly}`), { quiet: true });
+    const { model } = await train(
+      ds,
+      { ...DEFAULT_SPEC, task: "branch", staticOnly },
+      options,
+      join(dir, `branch-${staticOnly}`),
+      { quiet: true },
+    );
     const m = model.evaluate(ds, Uint32Array.from(ids));
     model.dispose();
     return m.branch!.accuracy;
@@ -76,14 +90,24 @@ Deno.test("a branch on freshly loaded random data: fused >= 95%, static-only nea
   const fused = await accuracy(false);
   const staticOnly = await accuracy(true);
   assert.ok(fused >= 0.95, `fused accuracy ${fused}`);
-  assert.ok(staticOnly <= baseRate + 0.05, `static-only accuracy ${staticOnly}, base rate ${baseRate}`);
+  assert.ok(
+    staticOnly <= baseRate + 0.05,
+    `static-only accuracy ${staticOnly}, base rate ${baseRate}`,
+  );
 });
 
 Deno.test("a pointer chase through a shuffled list: fused next-address accuracy far above per-PC stride", async () => {
   const program = await compileTestProgram("list_chase", dir);
   const out = join(dir, "chase.trace");
   const snapshots = await snapshotsIn(program, "walk", (_flow, text) => text.includes("PTR ["));
-  await traceProgram({ program, args: ["256", "100000"], out, snapshots, stdout: "null", quiet: true });
+  await traceProgram({
+    program,
+    args: ["256", "100000"],
+    out,
+    snapshots,
+    stdout: "null",
+    quiet: true,
+  });
   const ds = await buildDataset({
     traces: [{ path: out, workload: "list_chase", input: "2048" }],
     tasks: ["address"],
@@ -91,7 +115,13 @@ Deno.test("a pointer chase through a shuffled list: fused next-address accuracy 
     quiet: true,
   });
   const options = { ...DEFAULT_TRAIN_OPTIONS, epochs: 25, lr: 1e-2, patience: 25 };
-  const { model } = await train(ds, { ...DEFAULT_SPEC, task: "address" }, options, join(dir, "chase"), { quiet: true });
+  const { model } = await train(
+    ds,
+    { ...DEFAULT_SPEC, task: "address" },
+    options,
+    join(dir, "chase"),
+    { quiet: true },
+  );
 
   // Per-PC stride over the same trace, scored on the same test instances (site, icount).
   const trace = await openTrace(out);

@@ -10,6 +10,10 @@
  *   address computed from them; the value each memory operand read, taken from
  *   the last execution of its load site (for the task load itself, the value it
  *   is reading now); immediates and displacements as constants.
+ * - Lead: a trace recorded with `lead=K` or `lead=block` has registers from
+ *   before the event. Memory values are then the ones read before that moment
+ *   (bounded by K instructions, or by the start of the instruction's basic block),
+ *   and the task load's own value is hidden.
  * - Sampling: at most `maxPerSite` instances per site and split, by reservoir
  *   sampling under a seed, so every part of the window is represented.
  * - Splits: `time` (train on the start of each window, validate on the next
@@ -22,6 +26,7 @@ import { Progress, UserError } from "../common/mod.ts";
 import { loadObject, type ObjectCode } from "../disasm/mod.ts";
 import { assertObjectsUnchanged } from "../trace/objects.ts";
 import { openTrace, readFooter, TraceError } from "../trace/reader.ts";
+import { parseSnapshotSpec } from "../trace/snapshots.ts";
 import { BRANCH, type EventChunk, LOAD, type Site } from "../trace/types.ts";
 import { Rng } from "../workloads/random.ts";
 import { DatasetBuilder } from "./dataset.ts";
@@ -30,8 +35,8 @@ import {
   EDGE_TYPES,
   NEIGHBOURHOOD_DEFAULTS,
   type NeighbourhoodOptions,
-  NoGraphError,
   NO_REG,
+  NoGraphError,
   RIP,
   type ValueRecipe,
 } from "./static.ts";
@@ -59,7 +64,8 @@ export type SplitSpec =
 /** True when `source` is one of the held-out inputs of an input split. */
 function isHeldOut(split: SplitSpec | undefined, source: TraceSource): boolean {
   return split?.kind === "input" &&
-    (split.testInputs.includes(source.input) || split.testInputs.includes(`${source.workload}/${source.input}`));
+    (split.testInputs.includes(source.input) ||
+      split.testInputs.includes(`${source.workload}/${source.input}`));
 }
 
 /** Options of {@linkcode buildDataset}. */
@@ -91,16 +97,67 @@ export const BUILD_DEFAULTS = {
   ...NEIGHBOURHOOD_DEFAULTS,
 };
 
-/** A site resolved to its static graph inside one trace. */
-interface ResolvedSite {
+/** A site's static graph, shared by every trace of its object. */
+interface StaticSite {
   topology: number;
   recipes: ValueRecipe[];
+  /** Instructions from the start of the site's basic block to the site. */
+  blockOffset: number;
+}
+
+/** A site resolved to its static graph inside one trace. */
+interface ResolvedSite extends StaticSite {
+  /** Instructions between the snapshot and the event, at least (0 when the snapshot is at the event). */
+  leadDistance: number;
   /** Run-time minus static address of the site's object. */
   bias: bigint;
   /** Trace site ids of the load sites that memory recipes read (-1: not seen yet), parallel to recipes. */
   memorySites: Int32Array;
   /** Keys `object:offset:operand` of those load sites, for the ones not seen yet. */
   memoryKeys: (string | undefined)[];
+}
+
+/**
+ * The last values each load site read, with when: memory as an earlier
+ * snapshot saw it is the value read before the snapshot's moment.
+ */
+class LoadHistory {
+  /** Values kept per site: enough for a tight loop across a lead of a few hundred instructions. */
+  static readonly DEPTH = 64;
+  #icount = new Float64Array(0);
+  #value = new BigUint64Array(0);
+  #count = new Uint32Array(0);
+
+  /** Makes room for site ids below `sites`. */
+  ensure(sites: number): void {
+    if (sites <= this.#count.length) return;
+    const size = Math.max(sites, this.#count.length * 2, 1024);
+    const grow = <T extends Float64Array | BigUint64Array | Uint32Array>(a: T, n: number): T => {
+      const b = new (a.constructor as new (n: number) => T)(n);
+      b.set(a as never);
+      return b;
+    };
+    this.#icount = grow(this.#icount, size * LoadHistory.DEPTH);
+    this.#value = grow(this.#value, size * LoadHistory.DEPTH);
+    this.#count = grow(this.#count, size);
+  }
+
+  record(site: number, icount: number, value: bigint): void {
+    const slot = site * LoadHistory.DEPTH + (this.#count[site]++ % LoadHistory.DEPTH);
+    this.#icount[slot] = icount;
+    this.#value[slot] = value;
+  }
+
+  /** The value `site` last read before instruction `bound`, if it is still remembered. */
+  before(site: number, bound: number): bigint | undefined {
+    const n = this.#count[site];
+    const depth = LoadHistory.DEPTH;
+    for (let k = 1; k <= Math.min(n, depth); k++) {
+      const slot = site * depth + ((n - k) % depth);
+      if (this.#icount[slot] < bound) return this.#value[slot];
+    }
+    return undefined;
+  }
 }
 
 /** Counts of why sites or events gave no instance, for the build report. */
@@ -122,7 +179,7 @@ function siteKey(object: number, offset: bigint, operand: number): string {
 class Builder {
   readonly out: DatasetBuilder;
   readonly #objects = new Map<string, Promise<ObjectCode | undefined>>();
-  readonly #topologies = new Map<string, { topology: number; recipes: ValueRecipe[] } | string>();
+  readonly #topologies = new Map<string, StaticSite | string>();
   readonly skipped: Skipped = {};
   readonly options: typeof BUILD_DEFAULTS & BuildDatasetOptions;
 
@@ -153,11 +210,11 @@ class Builder {
     objectPath: string,
     site: Site,
     task: TaskName,
-  ): Promise<{ topology: number; recipes: ValueRecipe[] } | string> {
+  ): Promise<StaticSite | string> {
     const key = `${objectPath}|${site.offset}|${task}|${site.operand}`;
     const known = this.#topologies.get(key);
     if (known !== undefined) return known;
-    let result: { topology: number; recipes: ValueRecipe[] } | string;
+    let result: StaticSite | string;
     const code = await this.object(objectPath);
     const index = code ? code.indexAt(site.offset) : -1;
     if (!code) result = "object not disassembled";
@@ -166,7 +223,11 @@ class Builder {
       try {
         const g = buildStaticGraph(code, index, task, { ...this.options, operand: site.operand });
         g.topology.token = Int32Array.from(g.tokens, (t) => this.out.token(t));
-        result = { topology: this.out.addTopology(g.topology), recipes: g.recipes };
+        result = {
+          topology: this.out.addTopology(g.topology),
+          recipes: g.recipes,
+          blockOffset: index - code.blockOf(index).start,
+        };
       } catch (err) {
         if (!(err instanceof NoGraphError)) throw err;
         result = err.message;
@@ -189,7 +250,10 @@ interface Pending extends Instance {
  */
 export async function buildDataset(options: BuildDatasetOptions): Promise<Dataset> {
   if (options.traces.length === 0) {
-    throw new UserError("no traces to build a dataset from", "give at least one trace (make traces)");
+    throw new UserError(
+      "no traces to build a dataset from",
+      "give at least one trace (make traces)",
+    );
   }
   const builder = new Builder(options);
   const { split } = builder.options;
@@ -222,17 +286,27 @@ async function addTrace(builder: Builder, source: TraceSource): Promise<Record<s
   const { options } = builder;
   const footer = await readFooter(source.path);
   if (!footer) {
-    throw new TraceError(`${source.path} has no footer (the trace is incomplete)`, "re-run the trace");
+    throw new TraceError(
+      `${source.path} has no footer (the trace is incomplete)`,
+      "re-run the trace",
+    );
   }
   const trace = await openTrace(source.path);
   const sourceId = builder.out.source({ workload: source.workload, input: source.input });
   const total = footer.instructions;
   const heldOut = isHeldOut(options.split, source);
-  const trainEnd = heldOut ? 0 : options.split?.kind === "input"
+  const trainEnd = heldOut
+    ? 0
+    : options.split?.kind === "input"
     ? total * (1 - options.validFraction)
     : total * (1 - options.testFraction - options.validFraction);
-  const validEnd = heldOut ? 0 : options.split?.kind === "input" ? Infinity : total * (1 - options.testFraction);
-  const splitOf = (icount: number): SplitName => icount < trainEnd ? "train" : icount < validEnd ? "valid" : "test";
+  const validEnd = heldOut
+    ? 0
+    : options.split?.kind === "input"
+    ? Infinity
+    : total * (1 - options.testFraction);
+  const splitOf = (icount: number): SplitName =>
+    icount < trainEnd ? "train" : icount < validEnd ? "valid" : "test";
   const wantBranch = options.tasks.includes("branch");
   const wantAddress = options.tasks.includes("address");
   const rng = new Rng(`${options.seed}/${source.workload}/${source.input}`);
@@ -241,8 +315,9 @@ async function addTrace(builder: Builder, source: TraceSource): Promise<Record<s
   const resolved: (ResolvedSite | null | undefined)[] = [];
   const siteByKey = new Map<string, number>();
   let sitesIndexed = 0;
-  let lastValue = new BigUint64Array(1024);
-  let hasValue = new Uint8Array(1024);
+  const history = new LoadHistory();
+  // With a lead, registers come from before the event: memory must be read as of then too.
+  const lead = parseSnapshotSpec(trace.meta.snapshots).lead;
   const pendingLabel: (Pending | undefined)[] = [];
   // Reservoirs per site and split: [seen count, kept instances].
   const reservoirs = new Map<number, { seen: number; kept: Pending[] }>();
@@ -265,11 +340,17 @@ async function addTrace(builder: Builder, source: TraceSource): Promise<Record<s
       resolved[siteId] = null;
       return null;
     }
-    const memoryKeys = t.recipes.map((r) => r.kind === "memory" ? siteKey(site.object, r.offset, r.operand) : undefined);
+    const memoryKeys = t.recipes.map((r) =>
+      r.kind === "memory" ? siteKey(site.object, r.offset, r.operand) : undefined
+    );
     const out: ResolvedSite = {
       ...t,
+      leadDistance: lead === 0 ? 0 : lead === "block" ? t.blockOffset : lead,
       bias: site.pc - site.offset,
-      memorySites: Int32Array.from(memoryKeys, (k) => (k === undefined ? -1 : siteByKey.get(k) ?? -1)),
+      memorySites: Int32Array.from(
+        memoryKeys,
+        (k) => (k === undefined ? -1 : siteByKey.get(k) ?? -1),
+      ),
       memoryKeys,
     };
     resolved[siteId] = out;
@@ -295,7 +376,11 @@ async function addTrace(builder: Builder, source: TraceSource): Promise<Record<s
           known[v] = 1;
           break;
         case "address": {
-          const base = recipe.base === NO_REG ? 0n : recipe.base === RIP ? recipe.ripNext! + r.bias : regs[row + recipe.base];
+          const base = recipe.base === NO_REG
+            ? 0n
+            : recipe.base === RIP
+            ? recipe.ripNext! + r.bias
+            : regs[row + recipe.base];
           const index = recipe.index === NO_REG ? 0n : regs[row + recipe.index];
           values[v] = (base + index * BigInt(recipe.scale) + recipe.disp) & MASK64;
           known[v] = 1;
@@ -303,8 +388,11 @@ async function addTrace(builder: Builder, source: TraceSource): Promise<Record<s
         }
         case "memory": {
           if (recipe.isTask) {
-            values[v] = chunk.value[i] & mask(recipe.width);
-            known[v] = 1;
+            // The value the task load reads now; not yet read at an earlier snapshot.
+            if (r.leadDistance === 0) {
+              values[v] = chunk.value[i] & mask(recipe.width);
+              known[v] = 1;
+            }
             break;
           }
           let s = r.memorySites[v];
@@ -312,8 +400,9 @@ async function addTrace(builder: Builder, source: TraceSource): Promise<Record<s
             s = siteByKey.get(r.memoryKeys[v]!) ?? -1;
             r.memorySites[v] = s;
           }
-          if (s >= 0 && hasValue[s]) {
-            values[v] = lastValue[s] & mask(recipe.width);
+          const value = s >= 0 ? history.before(s, chunk.icount[i] - r.leadDistance) : undefined;
+          if (value !== undefined) {
+            values[v] = value & mask(recipe.width);
             known[v] = 1;
           }
           break;
@@ -368,15 +457,7 @@ async function addTrace(builder: Builder, source: TraceSource): Promise<Record<s
       const s = sites[sitesIndexed];
       if (s.kind === "load") siteByKey.set(siteKey(s.object, s.offset, s.operand), s.id);
     }
-    if (sites.length > lastValue.length) {
-      const size = Math.max(sites.length, lastValue.length * 2);
-      const grownValues = new BigUint64Array(size);
-      grownValues.set(lastValue);
-      lastValue = grownValues;
-      const grownHas = new Uint8Array(size);
-      grownHas.set(hasValue);
-      hasValue = grownHas;
-    }
+    history.ensure(sites.length);
     for (let i = 0; i < chunk.length; i++) {
       const siteId = chunk.site[i];
       const isLoad = chunk.kind[i] === LOAD;
@@ -396,13 +477,16 @@ async function addTrace(builder: Builder, source: TraceSource): Promise<Record<s
         if (r) {
           snapshotsUsed++;
           const task: TaskName = chunk.kind[i] === BRANCH ? "branch" : "address";
-          const inst = sample(siteId, splitOf(chunk.icount[i]), () => makeInstance(r, chunk, i, task));
+          const inst = sample(
+            siteId,
+            splitOf(chunk.icount[i]),
+            () => makeInstance(r, chunk, i, task),
+          );
           if (inst && isLoad) pendingLabel[siteId] = inst;
         }
       }
       if (isLoad) {
-        lastValue[siteId] = chunk.value[i];
-        hasValue[siteId] = 1;
+        history.record(siteId, chunk.icount[i], chunk.value[i]);
       }
     }
     events += chunk.length;
@@ -411,7 +495,9 @@ async function addTrace(builder: Builder, source: TraceSource): Promise<Record<s
 
   await assertObjectsUnchanged(source.path, trace.meta.objects);
   const kept: Pending[] = [];
-  for (const res of reservoirs.values()) for (const inst of res.kept) if (inst.labeled) kept.push(inst);
+  for (const res of reservoirs.values()) {
+    for (const inst of res.kept) if (inst.labeled) kept.push(inst);
+  }
   kept.sort((a, b) => a.icount - b.icount);
   for (const inst of kept) builder.out.addInstance(inst);
   progress.finish();

@@ -35,7 +35,9 @@ Options:
 function number(text: string | undefined, name: string, fallback: number): number {
   if (text === undefined) return fallback;
   const v = Number(text);
-  if (!Number.isFinite(v) || v < 0) throw new UserError(`--${name} must be a non-negative number, got ${text}`, USAGE);
+  if (!Number.isFinite(v) || v < 0) {
+    throw new UserError(`--${name} must be a non-negative number, got ${text}`, USAGE);
+  }
   return v;
 }
 
@@ -46,11 +48,15 @@ function sourcesOf(traces: string[], workloads: string, scale: Scale): TraceSour
       const [path, label] = arg.split("@");
       const base = path.split("/").at(-1)!.replace(/\.trace$/, "");
       const [workload, input] = label ? label.split("/") : [base, "0"];
-      if (!workload || !input) throw new UserError(`--trace ${arg}: label must be WORKLOAD/INPUT`, USAGE);
+      if (!workload || !input) {
+        throw new UserError(`--trace ${arg}: label must be WORKLOAD/INPUT`, USAGE);
+      }
       return { path, workload, input };
     });
   }
-  const specs = workloads === "all" ? listWorkloads() : workloads.split(",").map((w) => findWorkload(w.trim()));
+  const specs = workloads === "all"
+    ? listWorkloads()
+    : workloads.split(",").map((w) => findWorkload(w.trim()));
   return specs.flatMap((spec) =>
     spec.inputs.map((input) => ({
       path: tracePath(scale, spec.name, input.name),
@@ -87,17 +93,24 @@ await runMain(async () => {
   }
   if (!values.out) throw new UserError("--out DIR is required", USAGE);
   const scale = values.scale as Scale;
-  if (!SCALES.includes(scale)) throw new UserError(`--scale must be one of ${SCALES.join(", ")}, got ${scale}`, USAGE);
+  if (!SCALES.includes(scale)) {
+    throw new UserError(`--scale must be one of ${SCALES.join(", ")}, got ${scale}`, USAGE);
+  }
   const tasks = values.tasks.split(",").map((t) => t.trim()) as TaskName[];
   for (const t of tasks) {
-    if (!TASK_NAMES.includes(t)) throw new UserError(`unknown task ${t}`, `use ${TASK_NAMES.join(" or ")}`);
+    if (!TASK_NAMES.includes(t)) {
+      throw new UserError(`unknown task ${t}`, `use ${TASK_NAMES.join(" or ")}`);
+    }
   }
   const traces = sourcesOf(values.trace, values.workloads, scale);
   for (const t of traces) {
     try {
       await Deno.stat(t.path);
     } catch {
-      throw new UserError(`trace ${t.path} does not exist`, `trace the suite first (make traces SCALE=${scale}), or check --trace`);
+      throw new UserError(
+        `trace ${t.path} does not exist`,
+        `trace the suite first (make traces SCALE=${scale}), or check --trace`,
+      );
     }
   }
   let split: SplitSpec;
@@ -117,14 +130,22 @@ await runMain(async () => {
     validFraction: number(values["valid-fraction"], "valid-fraction", BUILD_DEFAULTS.validFraction),
     maxPerSite: number(values["max-per-site"], "max-per-site", BUILD_DEFAULTS.maxPerSite),
     hops: number(values.hops, "hops", BUILD_DEFAULTS.hops),
-    maxInstructions: number(values["max-instructions"], "max-instructions", BUILD_DEFAULTS.maxInstructions),
+    maxInstructions: number(
+      values["max-instructions"],
+      "max-instructions",
+      BUILD_DEFAULTS.maxInstructions,
+    ),
     seed: number(values.seed, "seed", BUILD_DEFAULTS.seed),
     quiet: values.quiet,
   });
   await saveDataset(values.out, dataset);
-  const counts = ["train", "valid", "test"].map((s) => `${splitIndices(dataset, s as "train").length} ${s}`);
+  const counts = ["train", "valid", "test"].map((s) =>
+    `${splitIndices(dataset, s as "train").length} ${s}`
+  );
   console.log(
-    `${dataset.instances.count} instances (${counts.join(", ")}), ${dataset.topologies.length} topologies, ` +
+    `${dataset.instances.count} instances (${
+      counts.join(", ")
+    }), ${dataset.topologies.length} topologies, ` +
       `${traces.length} traces -> ${values.out}`,
   );
 });

@@ -10,7 +10,13 @@
 import type { Instruction, MemOperand, ObjectCode, Operand, RegOperand } from "../disasm/mod.ts";
 import { FLAGS, registerInfo } from "../disasm/mod.ts";
 import { REGISTERS } from "../trace/types.ts";
-import { NODE_INSTRUCTION, NODE_PSEUDO, NODE_VARIABLE, type TaskName, type Topology } from "./types.ts";
+import {
+  NODE_INSTRUCTION,
+  NODE_PSEUDO,
+  NODE_VARIABLE,
+  type TaskName,
+  type Topology,
+} from "./types.ts";
 
 /**
  * Forward edge types (the model adds a reverse type for each).
@@ -69,7 +75,10 @@ export interface NeighbourhoodOptions {
 }
 
 /** Defaults of {@linkcode NeighbourhoodOptions}. */
-export const NEIGHBOURHOOD_DEFAULTS: Required<NeighbourhoodOptions> = { hops: 8, maxInstructions: 32 };
+export const NEIGHBOURHOOD_DEFAULTS: Required<NeighbourhoodOptions> = {
+  hops: 8,
+  maxInstructions: 32,
+};
 
 /** A task site's static graph, with tokens still as names (the dataset assigns ids). */
 export interface StaticGraph {
@@ -90,7 +99,11 @@ export class NoGraphError extends Error {}
  * The instructions within `hops` control-flow edges of `start` (both directions,
  * not following calls), nearest first, at most `maxInstructions`.
  */
-export function neighbourhood(code: ObjectCode, start: number, options: NeighbourhoodOptions = {}): number[] {
+export function neighbourhood(
+  code: ObjectCode,
+  start: number,
+  options: NeighbourhoodOptions = {},
+): number[] {
   const { hops, maxInstructions } = { ...NEIGHBOURHOOD_DEFAULTS, ...options };
   const order = [start];
   const seen = new Set(order);
@@ -99,7 +112,10 @@ export function neighbourhood(code: ObjectCode, start: number, options: Neighbou
     const next: number[] = [];
     for (const i of frontier) {
       // Predecessors first: the code leading to the task computes its inputs.
-      const edges = [...code.predecessors(i).map((e) => e.from), ...code.successors(i).filter((e) => e.kind !== "call").map((e) => e.to)];
+      const edges = [
+        ...code.predecessors(i).map((e) => e.from),
+        ...code.successors(i).filter((e) => e.kind !== "call").map((e) => e.to),
+      ];
       for (const j of edges) {
         if (seen.has(j) || code.functionOf(j).index !== code.functionOf(start).index) continue;
         seen.add(j);
@@ -137,7 +153,9 @@ function memoryReads(inst: Instruction): MemOperand[] {
     if (op.kind === "mem" && (a === "read" || a === "readwrite")) out.push(op);
   });
   for (const imp of inst.implicit) {
-    if (imp.operand.kind === "mem" && (imp.access === "read" || imp.access === "readwrite")) out.push(imp.operand);
+    if (imp.operand.kind === "mem" && (imp.access === "read" || imp.access === "readwrite")) {
+      out.push(imp.operand);
+    }
   }
   return out;
 }
@@ -186,7 +204,9 @@ export function buildStaticGraph(
   const taskInst = code.instruction(index);
   const taskReads = memoryReads(taskInst);
   if (task === "address" && taskReads.length === 0) {
-    throw new NoGraphError(`${taskInst.text} at 0x${taskInst.address.toString(16)} reads no memory operand`);
+    throw new NoGraphError(
+      `${taskInst.text} at 0x${taskInst.address.toString(16)} reads no memory operand`,
+    );
   }
   // The tracer numbers an instruction's reads in VEX's order; beyond the first this is approximate.
   const taskRead = task === "address" ? Math.min(options.operand ?? 0, taskReads.length - 1) : -1;
@@ -208,23 +228,53 @@ export function buildStaticGraph(
       if (!op || access === "none" || op.kind === "target") return;
       const dataIn = EDGE.data_in_0 + Math.min(position, 2);
       const connect = (node: number) => {
-        if (access === "read" || access === "readwrite" || access === "address") g.edge(node, me, dataIn);
+        if (access === "read" || access === "readwrite" || access === "address") {
+          g.edge(node, me, dataIn);
+        }
         if (access === "write" || access === "readwrite") g.edge(me, node, EDGE.data_out);
       };
       if (op.kind === "reg") {
         connect(g.node(NODE_VARIABLE, op.name, registerRecipe(op)));
       } else if (op.kind === "imm") {
-        connect(g.node(NODE_VARIABLE, "imm", { kind: "constant", value: BigInt.asUintN(64, op.value) }));
+        connect(
+          g.node(NODE_VARIABLE, "imm", { kind: "constant", value: BigInt.asUintN(64, op.value) }),
+        );
       } else {
         const pseudo = g.node(NODE_PSEUDO, "address", addressRecipe(op, nextPc));
         if (op.base && op.base !== "rip") {
-          g.edge(g.node(NODE_VARIABLE, op.base, registerRecipe({ kind: "reg", reg: op.base, name: op.base, width: 64 })), pseudo, EDGE.address_base);
+          g.edge(
+            g.node(
+              NODE_VARIABLE,
+              op.base,
+              registerRecipe({ kind: "reg", reg: op.base, name: op.base, width: 64 }),
+            ),
+            pseudo,
+            EDGE.address_base,
+          );
         }
         if (op.index) {
-          g.edge(g.node(NODE_VARIABLE, op.index, registerRecipe({ kind: "reg", reg: op.index, name: op.index, width: 64 })), pseudo, EDGE.address_index);
+          g.edge(
+            g.node(
+              NODE_VARIABLE,
+              op.index,
+              registerRecipe({ kind: "reg", reg: op.index, name: op.index, width: 64 }),
+            ),
+            pseudo,
+            EDGE.address_index,
+          );
         }
         if (op.disp !== 0n || op.base === "rip") {
-          g.edge(g.node(NODE_VARIABLE, "disp", { kind: "constant", value: BigInt.asUintN(64, op.ripRelative && op.absolute !== undefined ? op.absolute : op.disp) }), pseudo, EDGE.address_displacement);
+          g.edge(
+            g.node(NODE_VARIABLE, "disp", {
+              kind: "constant",
+              value: BigInt.asUintN(
+                64,
+                op.ripRelative && op.absolute !== undefined ? op.absolute : op.disp,
+              ),
+            }),
+            pseudo,
+            EDGE.address_displacement,
+          );
         }
         if (access === "address") {
           connect(pseudo);
@@ -234,7 +284,13 @@ export function buildStaticGraph(
         const readIndex = reads.indexOf(op);
         const isTask = i === index && readIndex === taskRead;
         const memRecipe: ValueRecipe = readIndex >= 0
-          ? { kind: "memory", offset: inst.address, operand: readIndex, width: op.width || 64, isTask }
+          ? {
+            kind: "memory",
+            offset: inst.address,
+            operand: readIndex,
+            width: op.width || 64,
+            isTask,
+          }
           : { kind: "unknown" };
         const mem = g.node(NODE_VARIABLE, `mem${op.width || ""}`, memRecipe);
         g.edge(pseudo, mem, EDGE.address_of);
@@ -252,7 +308,9 @@ export function buildStaticGraph(
       g.edge(me, to, e.kind === "target" ? EDGE.control_target : EDGE.control_next);
     }
     for (const { reg, defs } of code.reachingDefs(i)) {
-      if (reg !== FLAGS && !GPR_INDEX.has(reg) && !reg.startsWith("xmm") && !reg.startsWith("ymm")) continue;
+      if (
+        reg !== FLAGS && !GPR_INDEX.has(reg) && !reg.startsWith("xmm") && !reg.startsWith("ymm")
+      ) continue;
       for (const d of defs) {
         const from = instNode.get(d);
         if (from !== undefined && d !== i) g.edge(from, me, EDGE.def_use);
@@ -282,7 +340,9 @@ function addressRecipe(op: MemOperand, nextPc: bigint): ValueRecipe {
   const index = addressRegister(op.index);
   // fs/gs-relative addresses need the segment base, which no snapshot holds.
   const segmented = op.segment === "fs" || op.segment === "gs";
-  if (base === undefined || index === undefined || index === RIP || segmented) return { kind: "unknown" };
+  if (base === undefined || index === undefined || index === RIP || segmented) {
+    return { kind: "unknown" };
+  }
   return {
     kind: "address",
     base,

@@ -13,7 +13,10 @@ import { UserError } from "../common/mod.ts";
  * modified after the trace at `tracePath` was written. Objects that no longer
  * exist are left to the disassembler, which reports them.
  */
-export async function assertObjectsUnchanged(tracePath: string, objects: readonly string[]): Promise<void> {
+export async function assertObjectsUnchanged(
+  tracePath: string,
+  objects: readonly string[],
+): Promise<void> {
   const tracedAt = (await Deno.stat(tracePath)).mtime?.getTime() ?? Infinity;
   const changed: string[] = [];
   for (const path of objects) {
@@ -26,7 +29,9 @@ export async function assertObjectsUnchanged(tracePath: string, objects: readonl
   }
   if (changed.length > 0) {
     throw new UserError(
-      `${changed.join(", ")} changed after ${tracePath} was recorded: its code no longer matches the trace`,
+      `${
+        changed.join(", ")
+      } changed after ${tracePath} was recorded: its code no longer matches the trace`,
       "trace the program again (or restore the files it ran)",
     );
   }

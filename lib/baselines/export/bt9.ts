@@ -142,7 +142,9 @@ export async function exportBt9(
     targets.push(inst?.target !== undefined ? inst.target + (site.pc - site.offset) : 0n);
     const behavior = taken[node] === 0 ? "ANT" : notTaken[node] === 0 ? "AT" : "DYN";
     await write(
-      `NODE ${node} ${hex(site.pc)} - 0x00000000 ${size} class: JMP+DIR+CND behavior: ${behavior}+DIR ` +
+      `NODE ${node} ${
+        hex(site.pc)
+      } - 0x00000000 ${size} class: JMP+DIR+CND behavior: ${behavior}+DIR ` +
         `taken_cnt: ${taken[node]} not_taken_cnt: ${notTaken[node]} tgt_cnt: 1\n`,
     );
   }
@@ -151,7 +153,9 @@ export async function exportBt9(
     const e = edges[id];
     const target = e.taken ? targets[e.src] : 0n;
     await write(
-      `EDGE ${id} ${e.src} ${e.dest} ${e.taken ? "T" : "N"} ${hex(target)} - ${e.instCnt} traverse_cnt: ${e.count}\n`,
+      `EDGE ${id} ${e.src} ${e.dest} ${e.taken ? "T" : "N"} ${
+        hex(target)
+      } - ${e.instCnt} traverse_cnt: ${e.count}\n`,
     );
   }
   await write("BT9_EDGE_SEQUENCE\n");

@@ -62,7 +62,9 @@ class AddressSpace {
 
   /** Notes that object `path` runs at `bias` (run-time minus static address). */
   note(path: string, bias: bigint): void {
-    if (!this.#pending.has(path) && !this.#placed.some((p) => p.code.path === path)) this.#pending.set(path, bias);
+    if (!this.#pending.has(path) && !this.#placed.some((p) => p.code.path === path)) {
+      this.#pending.set(path, bias);
+    }
   }
 
   async load(): Promise<void> {
@@ -70,7 +72,12 @@ class AddressSpace {
       const code = await loadObject(path, { quiet: true }).catch(() => undefined);
       if (code && code.instructionCount > 0) {
         const all = code.instructions;
-        this.#placed.push({ code, bias, low: all[0].address + bias, high: all[all.length - 1].address + bias });
+        this.#placed.push({
+          code,
+          bias,
+          low: all[0].address + bias,
+          high: all[all.length - 1].address + bias,
+        });
       }
     }
     this.#pending.clear();
@@ -149,7 +156,13 @@ export async function exportChampsim(
 ): Promise<ChampsimSummary> {
   const trace = await openTrace(tracePath);
   const space = new AddressSpace();
-  const summary: ChampsimSummary = { instructions: 0, recorded: 0, rebuilt: 0, approximated: 0, diverged: 0 };
+  const summary: ChampsimSummary = {
+    instructions: 0,
+    recorded: 0,
+    rebuilt: 0,
+    approximated: 0,
+    diverged: 0,
+  };
   const progress = new Progress({ label: "export champsim", unit: "events", quiet: options.quiet });
 
   const buffer = new Uint8Array(RECORD_BYTES * 8192);
@@ -167,22 +180,36 @@ export async function exportChampsim(
 
   const stack: bigint[] = [];
   // The recorded instruction being assembled (events at one icount belong to one instruction).
-  let current: { icount: number; pc: bigint; branch: boolean; taken: boolean; loads: bigint[]; values: bigint[] } | undefined;
+  let current: {
+    icount: number;
+    pc: bigint;
+    branch: boolean;
+    taken: boolean;
+    loads: bigint[];
+    values: bigint[];
+  } | undefined;
   let sitesNoted = 0;
 
   /** Writes `current`, then the instructions up to (not including) `nextPc` at `nextIcount`. */
   const flush = async (nextPc: bigint | undefined, nextIcount: number) => {
     if (!current) return;
     const found = space.find(current.pc);
-    await emit({ ip: current.pc, branch: current.branch, taken: current.taken, inst: found?.inst, loads: current.loads });
+    await emit({
+      ip: current.pc,
+      branch: current.branch,
+      taken: current.taken,
+      inst: found?.inst,
+      loads: current.loads,
+    });
     summary.recorded++;
     let gap = nextIcount - current.icount - 1;
     let pc: bigint | undefined;
     if (found) {
       const { inst, bias } = found;
       const fall = inst.address + BigInt(inst.length) + bias;
-      if (current.branch) pc = current.taken && inst.target !== undefined ? inst.target + bias : fall;
-      else if (inst.flow === "return" || inst.flow === "jump" || inst.flow === "call") {
+      if (current.branch) {
+        pc = current.taken && inst.target !== undefined ? inst.target + bias : fall;
+      } else if (inst.flow === "return" || inst.flow === "jump" || inst.flow === "call") {
         // A transfer through memory: the loaded value is where it goes.
         if (inst.flow === "call") stack.push(fall);
         if (inst.flow === "return") stack.pop();

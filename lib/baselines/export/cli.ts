@@ -42,9 +42,14 @@ await runMain(async () => {
   const out = values.out;
   await ensureParentDir(out);
   const partial = `${out}.partial`;
-  const file = await Deno.open(partial, { write: true, create: true, truncate: true }).catch((err) => {
-    throw new UserError(`cannot write ${out}: ${err.message}`, "choose an output path in a folder you can write to");
-  });
+  const file = await Deno.open(partial, { write: true, create: true, truncate: true }).catch(
+    (err) => {
+      throw new UserError(
+        `cannot write ${out}: ${err.message}`,
+        "choose an output path in a folder you can write to",
+      );
+    },
+  );
   const writer = file.writable.getWriter();
   try {
     const summary = format === "bt9"
