@@ -78,7 +78,9 @@ export class Progress {
     const rate = elapsed > 0 ? this.#done / elapsed : 0;
     const rateText = `${formatCount(rate)} ${unit}/s`;
     if (total === undefined || total <= 0) {
-      return `${label}: ${formatCount(this.#done)} ${unit}, ${rateText}, ${formatDuration(elapsed)}`;
+      return `${label}: ${formatCount(this.#done)} ${unit}, ${rateText}, ${
+        formatDuration(elapsed)
+      }`;
     }
     const frac = Math.min(1, this.#done / total);
     const width = 24;

@@ -76,7 +76,10 @@ interface Draft {
 }
 
 // Synthetic graphs use the graph builder's edge types (a subset of them).
-const E = Object.fromEntries(EDGE_TYPES.map((name, i) => [name, i])) as Record<typeof EDGE_TYPES[number], number>;
+const E = Object.fromEntries(EDGE_TYPES.map((name, i) => [name, i])) as Record<
+  typeof EDGE_TYPES[number],
+  number
+>;
 
 /** Draws one topology; returns it with the value node (index into valueNodes) that drives its label. */
 function drawTopology(
