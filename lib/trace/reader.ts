@@ -324,7 +324,11 @@ export async function openTrace(path: string): Promise<TraceFile> {
   let header: Header;
   let size: number;
   try {
-    size = (await file.stat()).size;
+    const info = await file.stat();
+    if (!info.isFile) {
+      throw new UserError(`${path} is not a file`, "give the path of a trace written by `deno task trace`");
+    }
+    size = info.size;
     header = await readHeader(file, path, size);
   } finally {
     file.close();
