@@ -89,6 +89,11 @@ Deno.test("a branch on freshly loaded random data: fused >= 95%, static-only nea
   };
   const fused = await accuracy(false);
   const staticOnly = await accuracy(true);
+  console.log(
+    `data branch: ${ids.length} test instances, base rate ${baseRate.toFixed(3)}, fused ${
+      fused.toFixed(3)
+    }, static-only ${staticOnly.toFixed(3)}`,
+  );
   assert.ok(fused >= 0.95, `fused accuracy ${fused}`);
   assert.ok(
     staticOnly <= baseRate + 0.05,
@@ -152,6 +157,11 @@ Deno.test("a pointer chase through a shuffled list: fused next-address accuracy 
     if (ncf > best.ncf) best = { site, ncf, stride: hits / ids.length };
   }
   model.dispose();
+  console.log(
+    `pointer chase (site ${best.site}): NCF cache-line accuracy ${
+      best.ncf.toFixed(3)
+    }, per-PC stride ${best.stride.toFixed(3)}`,
+  );
   assert.ok(best.ncf >= 0.6, `best NCF cache-line accuracy ${best.ncf} (site ${best.site})`);
   assert.ok(best.stride <= 0.1, `stride accuracy ${best.stride} on the same instances`);
 });
