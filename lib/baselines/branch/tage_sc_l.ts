@@ -52,6 +52,23 @@ const LOOP_ITER_MASK = (1 << 10) - 1;
 const LOOP_TAG_BITS = 10;
 const BACKWARD_BITS = 12;
 const TWO_32 = 4294967296;
+/**
+ * Fields of one table pair in `#pair`: its odd table number, path-history
+ * mask, PC shift of the index hash, tag mask, whether it is in the
+ * long-history group (`born` is odd, so a pair never straddles it), which
+ * tables are enabled (1 the odd one, 2 the even one), and each table's
+ * position among the enabled tables of its group modulo the group's banks
+ * (its bank is the group's first bank for this branch plus that).
+ */
+const PAIR_TABLE = 0;
+const PAIR_PATH_MASK = 1;
+const PAIR_PC_SHIFT = 2;
+const PAIR_TAG_MASK = 3;
+const PAIR_HIGH = 4;
+const PAIR_ENABLED = 5;
+const PAIR_RANK_ODD = 6;
+const PAIR_RANK_EVEN = 7;
+const PAIR_FIELDS = 8;
 /** Index of each history kind in the per-predict history arrays. */
 const HISTORY_KINDS: readonly ScHistory[] = [
   "taken",
@@ -73,7 +90,7 @@ function ctrUpdate(value: number, taken: boolean, nbits: number): number {
 /** The low 32 bits of `(hi:lo) >>> s` for 0 < s < 64. */
 function shiftRight64(hi: number, lo: number, s: number): number {
   if (s < 32) return (lo >>> s) | (hi << (32 - s));
-  return hi >>> (s - 32);
+  return (hi >>> (s - 32)) | 0;
 }
 
 function checkConfig(config: TageScLConfig): void {
@@ -86,6 +103,7 @@ function checkConfig(config: TageScLConfig): void {
   if (config.tables % 2 !== 0 || config.tables < 4 || config.tables > 40) {
     bad("tables must be even, 4..40");
   }
+  if (config.born % 2 !== 1) bad("born must be odd (pairs of tables share a bank group)");
   if (config.maxHistory >= HISTORY_BUFFER) bad(`maxHistory must be below ${HISTORY_BUFFER}`);
   if (config.logLoopEntries < 3) bad("logLoopEntries must be at least 3");
   for (const c of config.components) {
@@ -105,26 +123,25 @@ export class TageScLPredictor implements BranchPredictor {
   readonly #nHist: number;
   readonly #logG: number;
   readonly #gMask: number;
-  readonly #born: number;
   readonly #banksLow: number;
   readonly #banksHigh: number;
   readonly #highOffset: number;
+  /** The PC's bits above 32 seen last, and (those bits * 2^32) mod banksHigh, mod banksLow. */
+  #bankPcHi = -1;
+  #bankHiHigh = 0;
+  #bankHiLow = 0;
   readonly #bMask: number;
   readonly #uMax: number;
   readonly #noSkip: Uint8Array;
-  /** Enabled tables: short-history ones and long-history ones ascending, all of them descending. */
-  readonly #enabledLow: Int32Array;
-  readonly #enabledHigh: Int32Array;
-  readonly #enabledDown: Int32Array;
-  readonly #tagMask: Int32Array;
   /**
-   * Table pairs (2k+1, 2k+2) with at least one enabled table, by pair p: the
-   * odd table number, the path-history mask, the PC shift of the index hash
-   * and the history length.
+   * Table pairs (2k+1, 2k+2) with at least one enabled table, by pair p, in
+   * one array (`#pair[PAIR_FIELDS * p + PAIR_...]`) so the index loop keeps
+   * few arrays live: see the `PAIR_` constants.
    */
-  readonly #pairTable: Int32Array;
-  readonly #pathMask: Int32Array;
-  readonly #pcShift: Int32Array;
+  readonly #pair: Int32Array;
+  /** Pairs from this one on mix the same path term into their index (whole path history, no rotation). */
+  readonly #pathSharedFrom: number;
+  /** History length of pair p. */
   readonly #foldLength: Int32Array;
   /**
    * Folded histories of each pair: index (logG bits), tag (TB bits) and
@@ -177,8 +194,10 @@ export class TageScLPredictor implements BranchPredictor {
   readonly #thresholdStep: number;
   /**
    * Flat SC tables: per table t its offset, index mask, history-length mask
-   * (two halves), whether the history needs 64 bits, and the shifts of the
-   * index hash that can be non-zero (those below the length), 5 slots each.
+   * (two halves), whether the history needs 64 bits, and the 5 shifts of the
+   * index hash; a shift at or above the length, whose term is 0 in the
+   * original, is replaced by one that gives 0 here (31, or 63 for 64-bit
+   * histories), so that every table XORs 5 terms without a loop.
    */
   readonly #scTables: Int8Array;
   readonly #tOffset: Int32Array;
@@ -187,7 +206,6 @@ export class TageScLPredictor implements BranchPredictor {
   readonly #tLenHi: Int32Array;
   readonly #tWide: Uint8Array;
   readonly #tShifts: Int32Array;
-  readonly #tShiftCount: Int32Array;
   readonly #pcThreshold = new Int32Array(TAGE_SC_L_WIDTHS.pcThresholdEntries);
   #updateThreshold = 35 << 3;
   #firstH = 0;
@@ -253,7 +271,6 @@ export class TageScLPredictor implements BranchPredictor {
     this.#nHist = nHist;
     this.#logG = logG;
     this.#gMask = (1 << logG) - 1;
-    this.#born = config.born;
     this.#banksLow = config.banksLow;
     this.#banksHigh = config.banksHigh;
     this.#highOffset = config.banksLow << logG;
@@ -278,28 +295,34 @@ export class TageScLPredictor implements BranchPredictor {
     }
     for (const i of config.disabledTables) this.#noSkip[i] = 0;
     const enabled = [...this.#noSkip.keys()].filter((i) => this.#noSkip[i] === 1);
-    this.#enabledLow = Int32Array.from(enabled.filter((i) => i < config.born));
-    this.#enabledHigh = Int32Array.from(enabled.filter((i) => i >= config.born));
-    this.#enabledDown = Int32Array.from(enabled.reverse());
-    this.#tagMask = new Int32Array(nHist + 1);
-    for (let i = 1; i <= nHist; i++) {
-      this.#tagMask[i] = (1 << (config.tagBits + (i >= config.born ? 4 : 0))) - 1;
-    }
+    const bankRank = new Int32Array(nHist + 2);
+    const low = enabled.filter((i) => i < config.born);
+    const high = enabled.filter((i) => i >= config.born);
+    low.forEach((i, k) => bankRank[i] = k % config.banksLow);
+    high.forEach((i, k) => bankRank[i] = k % config.banksHigh);
     const activePairs: number[] = [];
     for (let i = 1; i < nHist; i += 2) {
       if (this.#noSkip[i] || this.#noSkip[i + 1]) activePairs.push(i);
     }
     const pairs = activePairs.length;
-    this.#pairTable = Int32Array.from(activePairs);
-    this.#pathMask = new Int32Array(pairs);
-    this.#pcShift = new Int32Array(pairs);
+    const shared = activePairs.findIndex((i) => i >= logG && m[i] >= PATH_BITS);
+    this.#pathSharedFrom = shared < 0 ? pairs : shared;
+    this.#pair = new Int32Array(pairs * PAIR_FIELDS);
     this.#foldLength = new Int32Array(pairs);
     this.#comp = new Int32Array(pairs * 3);
     this.#fold = new Int32Array(pairs * 12);
     activePairs.forEach((i, p) => {
       const tb = config.tagBits + (i >= config.born ? 4 : 0);
-      this.#pathMask[p] = (1 << Math.min(m[i], PATH_BITS)) - 1;
-      this.#pcShift[p] = Math.abs(logG - i) + 1;
+      const fields = new Int32Array(PAIR_FIELDS);
+      fields[PAIR_TABLE] = i;
+      fields[PAIR_PATH_MASK] = (1 << Math.min(m[i], PATH_BITS)) - 1;
+      fields[PAIR_PC_SHIFT] = Math.abs(logG - i) + 1;
+      fields[PAIR_TAG_MASK] = (1 << tb) - 1;
+      fields[PAIR_HIGH] = i >= config.born ? 1 : 0;
+      fields[PAIR_ENABLED] = this.#noSkip[i] + 2 * this.#noSkip[i + 1];
+      fields[PAIR_RANK_ODD] = bankRank[i];
+      fields[PAIR_RANK_EVEN] = bankRank[i + 1];
+      this.#pair.set(fields, p * PAIR_FIELDS);
       this.#foldLength[p] = m[i];
       [logG, tb, tb - 1].forEach((length, r) => {
         const outpoint = m[i] % length;
@@ -363,7 +386,6 @@ export class TageScLPredictor implements BranchPredictor {
     this.#tLenHi = new Int32Array(tableCount);
     this.#tWide = new Uint8Array(tableCount);
     this.#tShifts = new Int32Array(tableCount * 5);
-    this.#tShiftCount = new Int32Array(tableCount);
     this.#scIdx = new Int32Array(tableCount);
     let t = 0;
     let offset = 0;
@@ -376,10 +398,10 @@ export class TageScLPredictor implements BranchPredictor {
         this.#tLenLo[t] = length >= 32 ? -1 : (2 ** length - 1) | 0;
         this.#tLenHi[t] = length > 32 ? (2 ** (length - 32) - 1) | 0 : 0;
         this.#tWide[t] = length > 31 ? 1 : 0;
+        const none = length > 31 ? 63 : 31;
         const shifts = [8 - j, 16 - 2 * j, 24 - 3 * j, 32 - 3 * j, 40 - 4 * j]
-          .filter((shift) => shift < length);
+          .map((shift) => shift < length ? shift : none);
         this.#tShifts.set(shifts, t * 5);
-        this.#tShiftCount[t] = shifts.length;
         offset += size;
         t++;
       });
@@ -455,71 +477,90 @@ export class TageScLPredictor implements BranchPredictor {
     return this.#useAltModulo ? i % this.#useAltMask : i;
   }
 
+  #setBankPcHi(pcHi: number): void {
+    this.#bankPcHi = pcHi;
+    // `| 0` keeps these fields small integers (not boxed doubles) for the JIT.
+    this.#bankHiHigh = (((pcHi % this.#banksHigh) * (TWO_32 % this.#banksHigh)) % this.#banksHigh) |
+      0;
+    this.#bankHiLow = (((pcHi % this.#banksLow) * (TWO_32 % this.#banksLow)) % this.#banksLow) | 0;
+  }
+
   #tagePredict(pc: number, lo: number): void {
     const logG = this.#logG;
     const gMask = this.#gMask;
     const phist = this.#phist;
     const gi = this.#gi;
     const gtag = this.#gtag;
-    const pairTable = this.#pairTable;
-    const pathMask = this.#pathMask;
-    const pcShift = this.#pcShift;
+    const pair = this.#pair;
     const comp = this.#comp;
-    const tagMask = this.#tagMask;
-    for (let p = 0; p < pairTable.length; p++) {
-      const i = pairTable[p];
-      // F(): mixes the path history into the index (Seznec's OGEHL-style hash).
-      let a = phist & pathMask[p];
-      const a1 = a & gMask;
-      let a2 = a >>> logG;
-      if (i < logG) a2 = ((a2 << i) & gMask) + (a2 >>> (logG - i));
-      a = a1 ^ a2;
-      if (i < logG) a = ((a << i) & gMask) + (a >>> (logG - i));
-      const index = (lo ^ (lo >>> pcShift[p]) ^ comp[3 * p] ^ a) & gMask;
-      const tag = (lo ^ comp[3 * p + 1] ^ (comp[3 * p + 2] << 1)) & tagMask[i];
-      gi[i] = index;
+    const tags = this.#tag;
+    // Bank interleaving: consecutive enabled tables of a group go to
+    // consecutive banks, from bank (PC ^ masked path history) mod banks, the
+    // PC taken whole. (hi * 2^32 + x) mod B = ((hi * 2^32) mod B + x mod B)
+    // mod B keeps this on small integers; the PC's high part rarely changes.
+    const pcHi = (pc - lo) / TWO_32;
+    if (pcHi !== this.#bankPcHi) this.#setBankPcHi(pcHi);
+    const banksHigh = this.#banksHigh;
+    const banksLow = this.#banksLow;
+    let firstHigh = this.#bankHiHigh +
+      ((((lo ^ (phist & this.#bankMaskHigh)) >>> 0) % banksHigh) | 0);
+    if (firstHigh >= banksHigh) firstHigh -= banksHigh;
+    let firstLow = this.#bankHiLow + ((((lo ^ (phist & this.#bankMaskLow)) >>> 0) % banksLow) | 0);
+    if (firstLow >= banksLow) firstLow -= banksLow;
+    const highOffset = this.#highOffset;
+    // F() of the pairs that mask no path bits and do not rotate.
+    const sharedFrom = this.#pathSharedFrom;
+    const sharedPath = (phist & gMask) ^ (phist >>> logG);
+    // Longest history first, so the two longest matching tables (hit and
+    // alternate) are found while the indices are computed.
+    let hit = 0;
+    let alt = 0;
+    for (let p = this.#foldLength.length - 1; p >= 0; p--) {
+      const f = p * PAIR_FIELDS;
+      const i = pair[f + PAIR_TABLE];
+      let a = sharedPath;
+      if (p < sharedFrom) {
+        // F(): mixes the path history into the index (Seznec's OGEHL-style hash).
+        a = phist & pair[f + PAIR_PATH_MASK];
+        const a1 = a & gMask;
+        let a2 = a >>> logG;
+        if (i < logG) a2 = ((a2 << i) & gMask) + (a2 >>> (logG - i));
+        a = a1 ^ a2;
+        if (i < logG) a = ((a << i) & gMask) + (a >>> (logG - i));
+      }
+      const index = (lo ^ (lo >>> pair[f + PAIR_PC_SHIFT]) ^ comp[3 * p] ^ a) & gMask;
+      const tag = (lo ^ comp[3 * p + 1] ^ (comp[3 * p + 2] << 1)) & pair[f + PAIR_TAG_MASK];
+      const high = pair[f + PAIR_HIGH] === 1;
+      const first = high ? firstHigh : firstLow;
+      const banks = high ? banksHigh : banksLow;
+      const base = high ? highOffset : 0;
+      let bank = first + pair[f + PAIR_RANK_EVEN];
+      if (bank >= banks) bank -= banks;
+      const e1 = (index ^ (tag & gMask)) + (bank << logG) + base;
+      bank = first + pair[f + PAIR_RANK_ODD];
+      if (bank >= banks) bank -= banks;
+      const e0 = index + (bank << logG) + base;
+      gi[i] = e0;
+      gi[i + 1] = e1;
       gtag[i] = tag;
       gtag[i + 1] = tag;
-      gi[i + 1] = index ^ (tag & gMask);
-    }
-    // Bank interleaving: consecutive enabled tables go to consecutive banks.
-    const pcHigh = Math.floor(pc / TWO_32) * TWO_32;
-    const high = this.#enabledHigh;
-    let bank = (pcHigh + ((lo ^ (phist & this.#bankMaskHigh)) >>> 0)) % this.#banksHigh;
-    for (let k = 0; k < high.length; k++) {
-      gi[high[k]] += (bank << logG) + this.#highOffset;
-      bank = bank + 1 === this.#banksHigh ? 0 : bank + 1;
-    }
-    const low = this.#enabledLow;
-    bank = (pcHigh + ((lo ^ (phist & this.#bankMaskLow)) >>> 0)) % this.#banksLow;
-    for (let k = 0; k < low.length; k++) {
-      gi[low[k]] += bank << logG;
-      bank = bank + 1 === this.#banksLow ? 0 : bank + 1;
+      if (alt === 0) {
+        const enabled = pair[f + PAIR_ENABLED];
+        if ((enabled & 2) !== 0 && tags[e1] === tag) {
+          if (hit === 0) hit = i + 1;
+          else alt = i + 1;
+        }
+        if ((enabled & 1) !== 0 && alt === 0 && tags[e0] === tag) {
+          if (hit === 0) hit = i;
+          else alt = i;
+        }
+      }
     }
     this.#bi = (lo ^ (lo >>> 2)) & this.#bMask;
     this.#altTaken = this.#getBim();
     this.#tagePred = this.#altTaken;
     this.#longestMatchPred = this.#altTaken;
-    const tags = this.#tag;
     const ctr = this.#ctr;
-    const down = this.#enabledDown;
-    let hit = 0;
-    let alt = 0;
-    let k = 0;
-    for (; k < down.length; k++) {
-      const i = down[k];
-      if (tags[gi[i]] === gtag[i]) {
-        hit = i;
-        break;
-      }
-    }
-    for (k++; k < down.length; k++) {
-      const i = down[k];
-      if (tags[gi[i]] === gtag[i]) {
-        alt = i;
-        break;
-      }
-    }
     this.#hitBank = hit;
     this.#altBank = alt;
     if (hit > 0) {
@@ -645,7 +686,6 @@ export class TageScLPredictor implements BranchPredictor {
     const upds = (lo ^ (lo >>> 2)) & 7;
     const tables = this.#scTables;
     const shifts = this.#tShifts;
-    const shiftCount = this.#tShiftCount;
     const wide = this.#tWide;
     const lenLo = this.#tLenLo;
     const lenHi = this.#tLenHi;
@@ -669,12 +709,12 @@ export class TageScLPredictor implements BranchPredictor {
         const bl = histLo & lenLo[t];
         let x = pcPart ^ bl;
         const s = t * 5;
-        const end = s + shiftCount[t];
         if (wide[t]) {
           const bh = histHi & lenHi[t];
-          for (let k = s; k < end; k++) x ^= shiftRight64(bh, bl, shifts[k]);
+          for (let k = s; k < s + 5; k++) x ^= shiftRight64(bh, bl, shifts[k]);
         } else {
-          for (let k = s; k < end; k++) x ^= bl >>> shifts[k];
+          x ^= (bl >>> shifts[s]) ^ (bl >>> shifts[s + 1]) ^ (bl >>> shifts[s + 2]) ^
+            (bl >>> shifts[s + 3]) ^ (bl >>> shifts[s + 4]);
         }
         const index = offset[t] + (x & mask[t]);
         scIdx[t] = index;
@@ -921,16 +961,19 @@ export class TageScLPredictor implements BranchPredictor {
     const foldLength = this.#foldLength;
     const comp = this.#comp;
     const fold = this.#fold;
-    for (let p = 0, r = 0, g = 0; p < foldLength.length; p++) {
+    for (let p = 0, r = 0, g = 0; p < foldLength.length; p++, r += 3, g += 12) {
       const out1 = ghist[(y1 + foldLength[p]) & (HISTORY_BUFFER - 1)];
       const out2 = ghist[(y2 + foldLength[p]) & (HISTORY_BUFFER - 1)];
-      const end = r + 3;
-      for (; r < end; r++, g += 4) {
-        const length = fold[g];
-        const c = comp[r];
-        comp[r] = (((c << 2) | (c >>> (length - 2))) & fold[g + 3]) ^ incoming ^
-          (out1 << fold[g + 2]) ^ (out2 << fold[g + 1]);
-      }
+      // The pair's three folds (index, tag, second tag), unrolled.
+      const c0 = comp[r];
+      comp[r] = (((c0 << 2) | (c0 >>> (fold[g] - 2))) & fold[g + 3]) ^ incoming ^
+        (out1 << fold[g + 2]) ^ (out2 << fold[g + 1]);
+      const c1 = comp[r + 1];
+      comp[r + 1] = (((c1 << 2) | (c1 >>> (fold[g + 4] - 2))) & fold[g + 7]) ^ incoming ^
+        (out1 << fold[g + 6]) ^ (out2 << fold[g + 5]);
+      const c2 = comp[r + 2];
+      comp[r + 2] = (((c2 << 2) | (c2 >>> (fold[g + 8] - 2))) & fold[g + 11]) ^ incoming ^
+        (out1 << fold[g + 10]) ^ (out2 << fold[g + 9]);
     }
     this.#phist = phist & PATH_MASK;
   }
