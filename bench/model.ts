@@ -5,8 +5,8 @@
  * The batches (H=64, T=4, batch 64 in groups of 16 instances per topology,
  * binary encoding, branch head) are exported to one file that the torch side
  * reads, so both train on exactly the same graphs. Data: `--dataset DIR` (a
- * graph-builder dataset) or, by default, a synthetic dataset with realistic
- * topology sizes (20-300 nodes, log-uniform).
+ * graph-builder dataset) or, by default, branch instances built from the
+ * small-scale suite traces of a few workloads (bench/suite_trace.ts).
  *
  * Prints graphs/s for tfjs (pruned: only what reaches the task node, the
  * default; and full: every node, as the torch reference computes), torch
@@ -24,13 +24,14 @@ import { type Dataset, splitIndices, TASK_BRANCH } from "../lib/graph/types.ts";
 import { initBackend, tf } from "../lib/model/backend.ts";
 import type { Group } from "../lib/model/batch.ts";
 import { NcfModel } from "../lib/model/model.ts";
-import { syntheticDataset } from "../lib/model/synthetic.ts";
+import { BENCH_DATASET_WORKLOADS, benchDataset } from "./suite_trace.ts";
 import { batchLoss, epochBatches } from "../lib/model/train.ts";
 
 const HELP =
   `usage: deno run -A bench/model.ts [--dataset DIR] [--batches 30] [--python /usr/bin/python3]
 
-  --dataset DIR   a graph-builder dataset (default: synthetic, 20-300 nodes per topology)
+  --dataset DIR   a graph-builder dataset (default: branch instances from the small-scale
+                  suite traces of bzip2, perl, cc1 and gnugo, built on the fly)
   --batches N     timed training batches per variant (default 30; tfjs full uses N/3)
   --python PATH   Python with torch (default /usr/bin/python3)`;
 
@@ -182,14 +183,7 @@ await runMain(async () => {
   const python = values.python ?? "/usr/bin/python3";
   await initBackend();
 
-  const ds = values.dataset ? await loadDataset(values.dataset) : syntheticDataset({
-    task: "branch",
-    topologies: 400,
-    instances: 48,
-    minNodes: 20,
-    maxNodes: 300,
-    seed: 11,
-  });
+  const ds = values.dataset ? await loadDataset(values.dataset) : await benchDataset();
   const train = [...splitIndices(ds, "train")].filter((i) => ds.instances.task[i] === TASK_BRANCH);
   if (train.length < BATCH * (WARMUP + timed)) {
     throw new UserError(
@@ -219,7 +213,9 @@ await runMain(async () => {
   }
   console.log(
     `data: ${
-      values.dataset ? `dataset ${values.dataset}` : "synthetic (20-300 nodes per topology)"
+      values.dataset
+        ? `dataset ${values.dataset}`
+        : `suite traces of ${BENCH_DATASET_WORKLOADS.join(", ")} (small scale)`
     }; ` +
       `${timed} timed batches of ${BATCH} graphs (+${WARMUP} warm-up), groups of ${GROUP}, ` +
       `avg ${(nodes / graphs).toFixed(0)} nodes / ${
