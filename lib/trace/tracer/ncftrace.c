@@ -7,12 +7,18 @@
  * executed superblock reserves a fixed-size slot in a raw buffer and fills it
  * with plain stores (slot layout below); a helper runs only when the raw
  * buffer is full, when a snapshot is wanted, or at the window's end. The
- * encoder (encode_slot) turns slots into the compact format out of the hot
- * path.
+ * encoder turns slots into the compact format out of the hot path:
+ * flush_raw's inlined loop for whole, predicted, snapshot-free blocks (nearly
+ * all), encode_slot for the rest. The encoder is most of the tool's cost
+ * (about 3.5 ns per load, 2-3 ns per block): keep its fast path free of
+ * pointer chains, vector stores into the site state (a 16-byte store read
+ * back as 8-byte halves stalls store forwarding) and data-dependent branches.
  *
  * Raw slot of a superblock (words):
  *   [0] Block* descriptor  [1] instruction count before the block
- *   [2] events done (the last event stored writes its index + 1)
+ *   [2] events done (the last event stored writes its index + 1), and in
+ *       bits 32..63 the slot's length in words (the encoder steps through
+ *       slots without loading the descriptor first)
  *   then per event, in execution order: load = address, value;
  *   branch = taken; and when the event's site may take a snapshot:
  *   flag (1 = taken), 16 registers.
@@ -210,7 +216,12 @@ static void print_debug_usage(void) {}
 /* Output: a large buffer written with VG_(write)                      */
 /* ------------------------------------------------------------------ */
 
-#define OB_SIZE (8u << 20)
+/* Written out once OB_FLUSH bytes are buffered: small enough to stay in
+   the cache (a large buffer evicts the raw buffer and the program's data);
+   OB_SIZE bounds the largest single reservation. */
+#define OB_SIZE (2u << 20)
+#define OB_FLUSH (256u << 10)
+STATIC_ASSERT(OB_SIZE - OB_FLUSH > 4096 * 20 + 64);
 static UChar* ob;
 static UInt ob_len = 0;
 static Int out_fd = -1;
@@ -236,7 +247,7 @@ static void ob_write_out(void)
 static inline void ob_reserve(UInt n)
 {
    tl_assert(n <= OB_SIZE);
-   if (ob_len + n > OB_SIZE) ob_write_out();
+   if (ob_len + n > OB_SIZE || ob_len >= OB_FLUSH) ob_write_out();
 }
 
 static inline void put_u8(UInt v) { ob[ob_len++] = (UChar)v; }
@@ -263,6 +274,20 @@ static inline UChar* varint_at(UChar* o, ULong v)
    return o;
 }
 
+/* Varint for the common case, values under 2^14, without a data-dependent
+   branch: writes 2 bytes at `o` (the output buffer has slack for it) and
+   returns o + length. */
+typedef UShort __attribute__((may_alias, aligned(1))) UnalignedUShort;
+static inline UChar* varint_fast(UChar* o, ULong v)
+{
+   if (__builtin_expect(v >= 0x4000, 0)) return varint_at(o, v);
+   /* For v < 2^14: v + (v & 0x3f80) = (v & 0x7f) | (v & 0x3f80) << 1, and
+      v + 0x7f80 has bit 15 set iff v >= 0x80 (the continuation bit). */
+   UInt c = (UInt)v + 0x7f80;
+   *(UnalignedUShort*)o = (UShort)((v + (v & 0x3f80)) | ((c >> 8) & 0x80));
+   return o + 1 + (c >> 15);
+}
+
 static void put_bytes(const void* p, UInt n)
 {
    VG_(memcpy)(ob + ob_len, p, n);
@@ -284,6 +309,9 @@ static Object* objects;
 static UInt n_objects = 0, cap_objects = 0;
 
 typedef struct Site {
+   /* encoder state (mirrored by the reader), first: the hot path reads it */
+   ULong prev_addr, prev_stride, prev_value;
+   UInt shift;        /* 64 - 8 * size for reads under 8 bytes, else 0 */
    Addr pc;
    UChar kind;
    UChar operand;
@@ -295,8 +323,6 @@ typedef struct Site {
    struct Site* next; /* hash chain */
    /* snapshot selection */
    ULong executions, eligible, kept_at_stride, stride;
-   /* encoder state (mirrored by the reader) */
-   ULong prev_addr, prev_stride, prev_value;
    ULong* prev_regs;
 } Site;
 
@@ -380,6 +406,7 @@ static Site* get_site(Addr pc, UInt kind, UInt operand, UInt size)
    s->kind = kind;
    s->operand = operand;
    s->size = size;
+   s->shift = size < 8 ? 64 - 8 * size : 0;
    s->stride = 1;
    locate(pc, &s->object, &s->offset);
    s->snap = any_snapshots && site_selected(s);
@@ -400,11 +427,18 @@ typedef struct {
    Bool may_skip;  /* guarded read: address word is ~0 when it did not happen */
 } Event;
 
+typedef struct { Site* site; UWord offset; /* bytes into the slot */ } LoadRef;
+
 typedef struct Block {
    Addr start;
    UInt n_instrs, n_events, n_branches, slot_words;
    Bool simple;      /* no guarded reads, no snapshot sites, at most one branch */
    UInt branch_word; /* slot word of the branch of a simple block, 0 if none */
+   UInt fast_done;   /* n_events if simple and defined in the trace (the
+                        encoder's fast path), else ~0 (never a slot's `done`) */
+   UInt n_loads;
+   LoadRef* loads;   /* the loads, in order (the encoder's fast path) */
+   ULong fast_execs; /* executions encoded by the fast path (statistics) */
    Event* ev;
    UInt enc_id;      /* 0 = not yet in the trace, else id + 1 */
    UInt succ[2];     /* predicted successor (enc_id) after not taken / taken */
@@ -450,10 +484,17 @@ static Block* get_block(Addr start, UInt n_instrs, UInt n_events, Event* ev)
    }
    b->slot_words = w;
    b->simple = b->n_branches <= 1;
+   b->fast_done = ~0U;
    for (UInt i = 0; i < n_events; i++)
       if (b->ev[i].site->kind == KIND_BRANCH) b->branch_word = b->ev[i].word;
    for (UInt i = 0; i < n_events; i++)
       if (b->ev[i].may_skip || b->ev[i].snap_word >= 0) b->simple = False;
+   b->loads = VG_(malloc)("ncf.block", (n_events ? n_events : 1) * sizeof(LoadRef));
+   for (UInt i = 0; i < n_events; i++)
+      if (b->ev[i].site->kind == KIND_LOAD) {
+         b->loads[b->n_loads].site = b->ev[i].site;
+         b->loads[b->n_loads++].offset = b->ev[i].word * sizeof(UWord);
+      }
    b->next = block_hash[h];
    block_hash[h] = b;
    return b;
@@ -547,27 +588,26 @@ static void define_block(Block* b)
       prev_insn = b->ev[i].insn;
    }
    b->enc_id = ++n_enc_blocks;
+   if (b->simple) b->fast_done = b->n_events;
    st_bytes_defs += ob_len - before;
 }
+
+#define NO_SLP __attribute__((optimize("no-tree-slp-vectorize"))) /* see flush_raw */
 
 static inline UChar* put_load(UChar* o, Site* s, ULong addr, ULong value)
 {
    ULong prev_addr = s->prev_addr, prev_value = s->prev_value;
-   UInt size = s->size;
+   UInt shift = s->shift; /* 0 for 8-byte (and wider) reads */
    ULong addr_delta = addr - (prev_addr + s->prev_stride);
    s->prev_stride = addr - prev_addr;
    s->prev_addr = addr;
-   Long sd;
-   if (size >= 8) {
-      sd = (Long)(value - prev_value);
-   } else {
-      UInt shift = 64 - 8 * size;
-      value &= ~0ULL >> shift;
-      sd = ((Long)((value - prev_value) << shift)) >> shift;
-   }
+   /* `value` is already zero-extended from `size` bytes (the instrumentation
+      widens with nUto64, masks guarded loads; h_dirty_read copies <= 8 bytes
+      into a zeroed word), so it needs no masking here. */
+   Long sd = ((Long)((value - prev_value) << shift)) >> shift;
    s->prev_value = value;
-   o = varint_at(o, zigzag((Long)addr_delta));
-   return varint_at(o, zigzag(sd));
+   o = varint_fast(o, zigzag((Long)addr_delta));
+   return varint_fast(o, zigzag(sd));
 }
 
 static void put_snapshot(Site* s, const UWord* regs)
@@ -601,11 +641,11 @@ static inline void put_block_code(Block* b, UInt taken, Bool ext, Long rel)
 }
 
 /* Encodes one slot; returns its length in words. */
-static UInt encode_slot(const UWord* slot)
+NO_SLP static UInt encode_slot(const UWord* slot)
 {
    Block* b = (Block*)slot[0];
    Long rel = (Long)(slot[1] - clo_skip);
-   UWord done = slot[2];
+   UWord done = slot[2] & 0xffffffffUL;
    if (clo_window && rel >= (Long)clo_window) return b->slot_words;
 
    /* Fast path: a whole block of plain events inside the window. */
@@ -724,10 +764,72 @@ static UInt encode_slot(const UWord* slot)
    return b->slot_words;
 }
 
-static void flush_raw(void)
+/* Encodes the raw buffer. Whole simple blocks inside the window, predicted
+   and at their predicted icount (nearly all) take the inlined fast path
+   below, with the encoder's state in locals; everything else goes through
+   encode_slot, which does the same and more. */
+static Block nil_block; /* the previous block of the first one: predicts none */
+
+/* No SLP vectorisation in the encoder: GCC merges the stores of prev_addr and
+   prev_stride into one 16-byte store, and the next execution of the site
+   reads them back as 8-byte loads, which stalls store forwarding (this alone
+   cost about 10% of the tool's time). */
+NO_SLP static void flush_raw(void)
 {
    const UWord* s = rb;
-   while (s < rb_ptr) s += encode_slot(s);
+   const UWord* end = rb_ptr;
+   /* Window check in one unsigned compare: rel <= win - n_instrs (n_instrs
+      of a block is far below 1024). Tiny windows take the slow path. */
+   Bool fast_ok = clo_window == 0 || clo_window >= 1024;
+   ULong win = clo_window ? clo_window : ~0ULL >> 1;
+   ULong skip = clo_skip;
+   while (s < end) {
+      Block* pb = prev_block ? prev_block : &nil_block;
+      UWord pt = prev_taken;
+      ULong pred = prev_block_icount + prev_block_instrs;
+      UChar* o = ob + ob_len;
+      UChar* o_start = o;
+      UChar* o_end = ob + OB_FLUSH;
+      ULong n_taken = 0, n_blocks = 0;
+      while (fast_ok && s < end) {
+         Block* b = (Block*)s[0];
+         ULong rel = s[1] - skip;
+         UWord taken = s[b->branch_word] & 1; /* word 0, an aligned pointer, when no branch */
+         /* o_end leaves OB_SIZE - OB_FLUSH bytes, more than any block's
+            record (MAX_EVENTS * 20 + 32) */
+         if ((UInt)s[2] != b->fast_done || rel > win - b->n_instrs || rel != pred ||
+             pb->succ[pt] != b->enc_id || o >= o_end)
+            break;
+         const LoadRef* l = b->loads;
+         const LoadRef* l_end = l + b->n_loads;
+         *o++ = (UChar)((taken << 2) | 1);
+         pb = b;
+         pt = taken;
+         pred = rel + b->n_instrs;
+         for (; l < l_end; l++) {
+            const UWord* w = (const UWord*)((const UChar*)s + l->offset);
+            o = put_load(o, l->site, w[0], w[1]);
+         }
+         b->fast_execs++;
+         n_taken += taken;
+         n_blocks++;
+         s += s[2] >> 32; /* not b->slot_words: no load chained on b */
+      }
+      ob_len = o - ob;
+      if (n_blocks) {
+         prev_block = pb;
+         prev_taken = pt;
+         prev_block_icount = pred - pb->n_instrs;
+         prev_block_instrs = pb->n_instrs;
+      }
+      st_taken += n_taken;
+      st_bytes_block += n_blocks;
+      st_bytes_load += (o - o_start) - n_blocks;
+      if (s < end) {
+         if (ob_len >= OB_FLUSH) ob_write_out();
+         else s += encode_slot(s);
+      }
+   }
    rb_ptr = rb;
 }
 
@@ -818,6 +920,14 @@ static void write_footer(Int how, Long value)
          n += VG_(snprintf)(notes + n, sizeof notes - n,
                             "%ssnapshot selector pc=0x%lx matched no branch or load",
                             n ? "; " : "", spec.pc[i]);
+   /* Blocks, branches and loads encoded by flush_raw's fast path. */
+   for (UInt h = 0; h < (1u << BLOCK_HASH_BITS); h++)
+      for (Block* b = block_hash[h]; b; b = b->next) {
+         st_blocks += b->fast_execs;
+         st_loads += b->fast_execs * b->n_loads;
+         st_branches += b->fast_execs * b->n_branches;
+         b->fast_execs = 0;
+      }
    ULong instructions = g_icount < window_end ? g_icount : window_end;
    instructions = instructions > clo_skip ? instructions - clo_skip : 0;
    ob_reserve(256 + n);
@@ -1196,7 +1306,7 @@ static IRSB* ncf_instrument(VgCallbackClosure* closure, IRSB* in, const VexGuest
                store(out, c64((Addr)&g_icount), ic_after);
                store(out, slot, c64((Addr)b));
                store(out, word_addr(out, slot, 1), ic);
-               store(out, word_addr(out, slot, 2), c64(0));
+               store(out, word_addr(out, slot, 2), c64((ULong)b->slot_words << 32));
                for (UInt e = 0; e < n_events; e++)
                   if (b->ev[e].snap_word >= 0)
                      store(out, word_addr(out, slot, b->ev[e].snap_word), c64(0));
@@ -1295,7 +1405,8 @@ static IRSB* ncf_instrument(VgCallbackClosure* closure, IRSB* in, const VexGuest
       if (st->tag == Ist_Exit && mode == MODE_RECORD && next_event != done_stored) {
          /* Events done so far, stored where the block may be left. */
          IRStmt* exit_stmt = out->stmts[--out->stmts_used];
-         store(out, word_addr(out, slot, 2), c64(next_event));
+         store(out, word_addr(out, slot, 2),
+               c64(((ULong)b->slot_words << 32) | next_event));
          done_stored = next_event;
          addStmtToIRSB(out, exit_stmt);
       }
@@ -1309,7 +1420,7 @@ static IRSB* ncf_instrument(VgCallbackClosure* closure, IRSB* in, const VexGuest
       next_event++;
    }
    if (mode == MODE_RECORD && next_event != done_stored)
-      store(out, word_addr(out, slot, 2), c64(next_event));
+      store(out, word_addr(out, slot, 2), c64(((ULong)b->slot_words << 32) | next_event));
    return out;
 }
 
@@ -1350,7 +1461,7 @@ static void ncf_post_clo_init(void)
       VG_(exit)(1);
    }
    out_fd = sr_Res(r);
-   ob = VG_(malloc)("ncf.out", OB_SIZE);
+   ob = VG_(malloc)("ncf.out", OB_SIZE + 16); /* slack: varint_fast */
    rb = VG_(malloc)("ncf.raw", (RB_WORDS + RB_SLACK_WORDS) * sizeof(UWord));
    rb_ptr = rb;
    site_hash = VG_(calloc)("ncf.sites", 1u << SITE_HASH_BITS, sizeof(Site*));
