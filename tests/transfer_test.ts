@@ -1,0 +1,96 @@
+/**
+ * The algorithm-classification transfer pipeline end to end on a tiny slice
+ * of the corpus (2 classes, both compilers, -O0, one input): the experiment
+ * writes its CSV (with mean/std rows), JSON (computed verdict) and the
+ * classifier, and `classify` names one corpus program's class.
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { buildCorpus } from "../lib/algorithms/mod.ts";
+import { ROOT } from "../lib/common/mod.ts";
+
+const DENO = Deno.execPath();
+
+async function run(args: string[], env: Record<string, string>): Promise<string> {
+  const out = await new Deno.Command(DENO, {
+    args,
+    cwd: ROOT,
+    env,
+    stdout: "piped",
+    stderr: "piped",
+  })
+    .output();
+  const text = new TextDecoder().decode(out.stdout);
+  const err = new TextDecoder().decode(out.stderr);
+  assert.equal(out.code, 0, `${args.join(" ")} failed:\n${text}\n${err}`);
+  return text;
+}
+
+Deno.test({
+  name: "transfer: experiment pipeline and classify on a tiny corpus slice",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  fn: async () => {
+    const tmp = await Deno.makeTempDir({ prefix: "ncf-transfer-test-" });
+    try {
+      const index = await buildCorpus({
+        only: ["binary_search", "insertion_sort"],
+        opts: ["O0"],
+        scale: "small",
+        buildDir: join(tmp, "build"),
+        inputsDir: join(tmp, "inputs"),
+        tracesDir: join(tmp, "traces"),
+        indexPath: join(tmp, "index.json"),
+        quiet: true,
+      });
+      assert.equal(index.binaries.length, 16);
+      const env = { NCF_EXPERIMENT_CACHE: join(tmp, "cache") };
+      const results = join(tmp, "results");
+      const classifier = join(tmp, "classifier");
+      const printed = await run([
+        "run",
+        "-A",
+        "experiments/algorithm_classification.ts",
+        "--scale",
+        "tiny",
+        "--seeds",
+        "2",
+        "--index",
+        join(tmp, "index.json"),
+        "--results",
+        results,
+        "--classifier",
+        classifier,
+        "--quiet",
+      ], env);
+      assert.match(printed, /NCF frozen/);
+      const csv = await Deno.readTextFile(join(results, "algorithm_classification.csv"));
+      assert.match(csv, /held-out implementation,NCF frozen[^\n]*,mean,/);
+      assert.match(csv, /held-out implementation,bag of opcodes[^\n]*,std,/);
+      const meta = JSON.parse(
+        await Deno.readTextFile(join(results, "algorithm_classification.json")),
+      );
+      assert.ok(["yes", "partly", "no", "inconclusive"].includes(meta.claims[0].reproduced));
+      await Deno.stat(join(results, "algorithm_classification.png"));
+      await Deno.stat(join(results, "algorithm_classification_confusion.png"));
+
+      const entry = index.entries.find((e) => e.class === "binary_search")!;
+      const shown = await run([
+        "run",
+        "-A",
+        "lib/algorithms/classify.ts",
+        "--model",
+        classifier,
+        "--",
+        join(entry.binary.startsWith("/") ? "" : ROOT, entry.binary),
+        join(entry.input_path.startsWith("/") ? "" : ROOT, entry.input_path),
+      ], env);
+      assert.match(shown, /predicted class: (binary_search|insertion_sort) \(probability/);
+      assert.match(shown, /binary_search\s+[\d.]+%/);
+      assert.match(shown, /insertion_sort\s+[\d.]+%/);
+      assert.match(shown, /trained on:/);
+    } finally {
+      await Deno.remove(tmp, { recursive: true });
+    }
+  },
+});
