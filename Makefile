@@ -35,7 +35,18 @@ TRACER_LDFLAGS := -static -nodefaultlibs -nostartfiles -u _start -Wl,--build-id=
 
 .PHONY: all deps deno apt tracer traces corpus test bench bench-trace bench-model bench-baselines report fmt lint check clean
 
-all: traces
+# The experiments (experiments/*.ts), in the order `make` runs them; each
+# reuses what is cached in data/cache/experiments/ and resumes when interrupted.
+EXPERIMENTS := history_failure branch_prediction prefetching generalization ablations encodings lead
+# Seeds per experiment (3 at small scale, 5 at full) and training processes at once.
+SEEDS ?= $(if $(filter full,$(SCALE)),5,3)
+JOBS ?= 2
+EXPERIMENT_ARGS = --scale $(SCALE) --seeds $(SEEDS) --jobs $(JOBS)
+.PHONY: experiments $(addprefix experiment-,$(EXPERIMENTS))
+
+# Traces -> every experiment -> results/setup.json -> the report.
+all: experiments
+	$(RUN) lib/report/cli.ts
 
 deps: deno apt tracer
 
@@ -79,6 +90,20 @@ $(TRACER): $(TRACER_SRC) Makefile | $(APT_STAMP)
 # Trace every workload x input (data/workloads.json); ONLY=a,b limits the workloads.
 traces: deps
 	SCALE=$(SCALE) $(RUN) lib/workloads/cli.ts traces --scale $(SCALE) $(if $(ONLY),--only $(ONLY))
+
+# Every experiment in order, then results/setup.json.
+experiments: traces
+	@for e in $(EXPERIMENTS); do \
+	  echo "== experiment $$e ($(SCALE), $(SEEDS) seeds) =="; \
+	  start=$$(date +%s); \
+	  $(RUN) experiments/$$e.ts $(EXPERIMENT_ARGS) || exit 1; \
+	  echo "== $$e took $$(( $$(date +%s) - start ))s =="; \
+	done
+	$(RUN) experiments/setup.ts --scale $(SCALE) --seeds $(SEEDS)
+
+# One experiment: make experiment-branch_prediction
+$(addprefix experiment-,$(EXPERIMENTS)): experiment-%: traces
+	$(RUN) experiments/$*.ts $(EXPERIMENT_ARGS)
 
 # The algorithm-classification corpus (data/algorithms/): build, trace, index;
 # ONLY=a,b limits the classes.

@@ -1,0 +1,203 @@
+/**
+ * The history-based baselines, run on a trace and recorded at exactly the
+ * GNN's test instances (site, icount), cached by trace, split point and
+ * instance list.
+ *
+ * - Branches: every predictor sees the whole branch stream online and is
+ *   scored from `testFrom` on; per-site test executions and the
+ *   hard-to-predict set (lib/baselines' rule) come with it.
+ * - Addresses: stride, GHB PC/DC and Markov run online over every load;
+ *   the embedding LSTM (one per seed) trains and predicts on the loads of
+ *   the selected sites only, a filtered stream like the miss stream of
+ *   Hashemi et al. 2018 (predicting every load of a trace costs minutes).
+ *
+ * @module
+ */
+import {
+  ADDRESS_PREDICTOR_NAMES,
+  BRANCH_PREDICTOR_NAMES,
+  type LoadStream,
+  loadStreamFromTrace,
+  LSTM_PREDICTOR,
+  type LstmOptions,
+  scoreAddressStream,
+  scoreBranchPredictors,
+} from "../baselines/mod.ts";
+import { openTrace } from "../trace/mod.ts";
+import { cachedJson, hashOf, traceIdentity } from "./cache.ts";
+
+/** Branch predictors the experiments compare, in the registry's order. */
+export const BRANCH_BASELINES: readonly string[] = BRANCH_PREDICTOR_NAMES;
+/** The online address predictors (the LSTM is separate: it has a seed). */
+export const ONLINE_ADDRESS_BASELINES: readonly string[] = ADDRESS_PREDICTOR_NAMES.filter((n) =>
+  n !== LSTM_PREDICTOR
+);
+
+/** Executions to record at: parallel site and icount lists. */
+export interface RecordPoints {
+  site: number[];
+  icount: number[];
+}
+
+/** Counts of one predictor on all test branches of a trace. */
+export interface TraceBranchScore {
+  mispredictionRate: number;
+  mpki: number;
+  hardMispredictionRate: number;
+  hardMpki: number;
+}
+
+/** The branch baselines of one trace. */
+export interface BranchBaselines {
+  testFrom: number;
+  testInstructions: number;
+  testBranches: number;
+  /** Hard-to-predict site ids (lib/baselines' rule, reference TAGE-SC-L 64KB). */
+  hardSites: number[];
+  /** Test executions of each recorded site, by site id. */
+  siteExecutions: Record<string, number>;
+  /** Per predictor: its score on every test branch of the trace. */
+  trace: Record<string, TraceBranchScore>;
+  /** Per predictor: its prediction (1 = taken) at each record point, in order. */
+  predictions: Record<string, number[]>;
+  /** The outcome at each record point. */
+  taken: number[];
+}
+
+/** Runs (or loads) every branch baseline on `trace`, recorded at `at`. */
+export async function branchBaselines(
+  trace: string,
+  testFrom: number,
+  at: RecordPoints,
+  options: { quiet?: boolean } = {},
+): Promise<BranchBaselines> {
+  const key = {
+    trace: await traceIdentity(trace),
+    testFrom,
+    predictors: BRANCH_BASELINES,
+    at: await hashOf(at),
+  };
+  return await cachedJson("branch-baselines", key, async () => {
+    const report = await scoreBranchPredictors({
+      trace,
+      predictors: [...BRANCH_BASELINES],
+      testFrom,
+      recordAt: at,
+      quiet: options.quiet,
+    });
+    const wanted = new Set(at.site);
+    const siteExecutions: Record<string, number> = {};
+    for (const s of report.scores[0].sites) {
+      if (wanted.has(s.site)) siteExecutions[s.site] = s.executions;
+    }
+    return {
+      testFrom,
+      testInstructions: report.testInstructions,
+      testBranches: report.testBranches,
+      hardSites: report.hard.sites,
+      siteExecutions,
+      trace: Object.fromEntries(report.scores.map((s) => [s.predictor, {
+        mispredictionRate: s.mispredictionRate,
+        mpki: s.mpki,
+        hardMispredictionRate: s.hard.mispredictionRate,
+        hardMpki: s.hard.mpki,
+      }])),
+      predictions: Object.fromEntries(
+        Object.entries(report.recorded!.predictions).map(([k, v]) => [k, Array.from(v)]),
+      ),
+      taken: Array.from(report.recorded!.taken),
+    };
+  });
+}
+
+/** Scores of one address predictor on every test load of its stream. */
+export interface TraceAddressScore {
+  accuracyLine: number;
+  accuracyExact: number;
+  coverage: number;
+}
+
+/** Address baselines of one trace: predictions at the record points (null = no prediction). */
+export interface AddressBaselines {
+  /** Per predictor: its score on every test load of its stream (the LSTM's stream is filtered). */
+  trace: Record<string, TraceAddressScore>;
+  /** Per predictor: the predicted next address at each record point, or null. */
+  predictions: Record<string, (number | null)[]>;
+  /** The actual next address of the site at each record point (null if none). */
+  nextAddr: (number | null)[];
+  /** LSTM training statistics, when it ran. */
+  lstmTraining?: Record<string, number>;
+}
+
+/** A load stream with only the loads of `sites`. */
+export function filteredLoads(base: LoadStream, sites: Iterable<number>): LoadStream {
+  const keep = new Set(sites);
+  return {
+    get instructions() {
+      return base.instructions;
+    },
+    async *batches() {
+      for await (const b of base.batches()) {
+        const rows: number[] = [];
+        for (let i = 0; i < b.length; i++) if (keep.has(b.site[i])) rows.push(i);
+        if (rows.length === 0) continue;
+        yield {
+          length: rows.length,
+          site: Uint32Array.from(rows, (i) => b.site[i]),
+          pc: Float64Array.from(rows, (i) => b.pc[i]),
+          addr: Float64Array.from(rows, (i) => b.addr[i]),
+          icount: Float64Array.from(rows, (i) => b.icount[i]),
+        };
+      }
+    },
+  };
+}
+
+const toNullable = (a: Float64Array) => Array.from(a, (v) => (Number.isNaN(v) ? null : v));
+
+/**
+ * Runs (or loads) the online address baselines on `trace` recorded at `at`;
+ * with `lstm`, instead the LSTM with that seed on the loads of `lstm.sites`.
+ */
+export async function addressBaselines(
+  trace: string,
+  testFrom: number,
+  at: RecordPoints,
+  options: { lstm?: { options: LstmOptions; seed: number; sites: number[] }; quiet?: boolean } = {},
+): Promise<AddressBaselines> {
+  const lstm = options.lstm;
+  const predictors = lstm ? [LSTM_PREDICTOR] : [...ONLINE_ADDRESS_BASELINES];
+  const key = {
+    trace: await traceIdentity(trace),
+    testFrom,
+    predictors,
+    lstm: lstm ? { ...lstm.options, seed: lstm.seed, sites: lstm.sites } : null,
+    at: await hashOf(at),
+  };
+  return await cachedJson(lstm ? "lstm-baselines" : "address-baselines", key, async () => {
+    const all = await loadStreamFromTrace(await openTrace(trace));
+    const report = await scoreAddressStream({
+      loads: lstm ? filteredLoads(all, lstm.sites) : all,
+      predictors,
+      testFrom,
+      recordAt: at,
+      lstm: lstm ? { ...lstm.options, seed: lstm.seed } : undefined,
+      quiet: options.quiet,
+    });
+    const recorded = report.recorded!;
+    return {
+      trace: Object.fromEntries(report.scores.map((s) => [s.predictor, {
+        accuracyLine: s.accuracyLine,
+        accuracyExact: s.accuracyExact,
+        coverage: s.coverage,
+      }])),
+      predictions: Object.fromEntries(
+        Object.entries(recorded.predictions).map(([k, v]) => [k, toNullable(v)]),
+      ),
+      nextAddr: toNullable(recorded.nextAddr),
+      ...(report.lstmTraining
+        ? { lstmTraining: report.lstmTraining as unknown as Record<string, number> }
+        : {}),
+    };
+  });
+}

@@ -1,0 +1,129 @@
+/**
+ * Metrics on a set of sampled test instances, the same for every method,
+ * and the gains and verdicts computed from them.
+ *
+ * Branch MPKI of a sampled method (NCF, the GNNs) is defined as an estimate:
+ * per sampled site, the method's misprediction rate on its sampled
+ * instances times the site's test executions, summed over the sampled sites
+ * and divided by the test part's kilo-instructions. It is the MPKI those
+ * sites contribute, estimated from the sample; the baselines get the same
+ * estimate from their predictions at the same instances, so the columns
+ * compare like with like.
+ *
+ * @module
+ */
+import { mean, type ResultRow, sampleStd, type Verdict } from "../report/mod.ts";
+
+/** Branch metrics of one method on sampled instances. */
+export interface BranchSampleMetrics {
+  misprediction_rate: number;
+  accuracy: number;
+  mpki_est: number;
+  /** Only when some sampled instances are at hard-to-predict sites. */
+  hard_misprediction_rate?: number;
+}
+
+/** What the branch metrics need besides the predictions. */
+export interface BranchContext {
+  /** Site id of each instance. */
+  site: ArrayLike<number>;
+  /** Test executions per site id. */
+  siteExecutions: Record<string, number>;
+  hardSites: ReadonlySet<number>;
+  testInstructions: number;
+}
+
+/** Branch metrics from per-instance correctness (1 = right). */
+export function branchMetrics(correct: ArrayLike<number>, ctx: BranchContext): BranchSampleMetrics {
+  const n = correct.length;
+  const perSite = new Map<number, { n: number; miss: number }>();
+  let miss = 0, hardN = 0, hardMiss = 0;
+  for (let k = 0; k < n; k++) {
+    const m = correct[k] ? 0 : 1;
+    miss += m;
+    const s = ctx.site[k];
+    const entry = perSite.get(s) ?? { n: 0, miss: 0 };
+    entry.n++;
+    entry.miss += m;
+    perSite.set(s, entry);
+    if (ctx.hardSites.has(s)) {
+      hardN++;
+      hardMiss += m;
+    }
+  }
+  let estimated = 0;
+  for (const [s, e] of perSite) estimated += (ctx.siteExecutions[s] ?? 0) * e.miss / e.n;
+  const out: BranchSampleMetrics = {
+    misprediction_rate: miss / n,
+    accuracy: 1 - miss / n,
+    mpki_est: 1000 * estimated / ctx.testInstructions,
+  };
+  if (hardN > 0) out.hard_misprediction_rate = hardMiss / hardN;
+  return out;
+}
+
+/** Address metrics of one method on sampled instances. */
+export interface AddressSampleMetrics {
+  line_accuracy: number;
+  exact_accuracy: number;
+  coverage: number;
+}
+
+/** Address metrics: predictions (null = none) against the actual next addresses. */
+export function addressMetrics(
+  predicted: ArrayLike<number | null>,
+  actual: ArrayLike<number>,
+): AddressSampleMetrics {
+  const n = predicted.length;
+  let covered = 0, line = 0, exact = 0;
+  for (let k = 0; k < n; k++) {
+    const p = predicted[k];
+    if (p === null || Number.isNaN(p)) continue;
+    covered++;
+    if (p === actual[k]) exact++;
+    if (Math.floor(p / 64) === Math.floor(actual[k] / 64)) line++;
+  }
+  return { line_accuracy: line / n, exact_accuracy: exact / n, coverage: covered / n };
+}
+
+/** (baseline error - error) / baseline error: the share of the baseline's errors removed. */
+export function relativeErrorReduction(baselineError: number, error: number): number {
+  return baselineError > 0 ? (baselineError - error) / baselineError : 0;
+}
+
+/** (accuracy - baseline accuracy) / baseline accuracy. */
+export function relativeAccuracyGain(baselineAccuracy: number, accuracy: number): number {
+  return baselineAccuracy > 0 ? (accuracy - baselineAccuracy) / baselineAccuracy : 0;
+}
+
+/**
+ * The verdict on a claimed gain from per-seed gains: `yes` when every seed
+ * gains and the mean reaches `target`; `partly` when every seed gains but
+ * less; `no` when no seed gains; `inconclusive` when seeds disagree.
+ */
+export function gainVerdict(gains: number[], target: number): Verdict {
+  if (gains.length === 0) return "inconclusive";
+  if (gains.every((g) => g > 0)) return mean(gains) >= target ? "yes" : "partly";
+  if (gains.every((g) => g <= 0)) return "no";
+  return "inconclusive";
+}
+
+/** `12.3% ± 0.4` (mean ± sample std over seeds) for fractions. */
+export function pct(values: number[], digits = 1): string {
+  const std = sampleStd(values);
+  return `${(100 * mean(values)).toFixed(digits)}%` +
+    (Number.isNaN(std) ? "" : ` ± ${(100 * std).toFixed(digits)}`);
+}
+
+/** The rows of `method` for `workload`, by seed. */
+export function metricOf(
+  rows: ResultRow[],
+  workload: string,
+  method: string,
+  metric: string,
+): number[] {
+  return rows.filter((r) => r.workload === workload && r.method === method)
+    .sort((a, b) => a.seed - b.seed)
+    .map((r) => r.metrics[metric])
+    .filter((v) => v !== undefined);
+}

@@ -1,0 +1,143 @@
+/**
+ * Trained models of the experiments, cached by content: a model's folder is
+ * named by the hash of its dataset's key, its spec and its training options
+ * (seed included). Missing models are trained by a pool of worker processes
+ * (`train_worker.ts`), `jobs` at a time: the wasm backend is single-threaded,
+ * so two processes use two cores. A worker resumes from the checkpoint an
+ * interrupted run left in the folder.
+ *
+ * @module
+ */
+import { join } from "node:path";
+import { ROOT, UserError } from "../common/mod.ts";
+import {
+  initBackend,
+  loadModel,
+  type NcfModel,
+  type TrainOptions,
+  type TrainSpec,
+} from "../model/mod.ts";
+import { cacheDir, hashOf, readCachedJson } from "./cache.ts";
+import type { CachedDataset } from "./datasets.ts";
+
+/** One model to train. */
+export interface ModelJob {
+  /** Shown in progress lines, e.g. `"NCF seed 2"`. */
+  label: string;
+  dataset: CachedDataset;
+  spec: TrainSpec;
+  options: TrainOptions;
+}
+
+/** What a worker reads from `job.json` in the model folder. */
+export interface WorkerJob {
+  label: string;
+  datasetDir: string;
+  spec: TrainSpec;
+  options: TrainOptions;
+}
+
+/** What `train` writes to `model.json` (the fields the experiments read). */
+export interface ModelRecord {
+  bestEpoch: number;
+  history: { epoch: number; trainLoss: number; validLoss: number; seconds: number }[];
+}
+
+/** The cache folder of a job's model. */
+export async function modelDir(job: ModelJob): Promise<string> {
+  return cacheDir(
+    "models",
+    await hashOf({ dataset: job.dataset.key, spec: job.spec, options: job.options }),
+  );
+}
+
+/** The record of a finished model in `dir`, or `undefined` when it is not trained (yet). */
+export async function trainedRecord(dir: string): Promise<ModelRecord | undefined> {
+  return await readCachedJson<ModelRecord>(join(dir, "model.json"));
+}
+
+/** Seconds of training a finished model took (sum over its epochs). */
+export function trainingSeconds(record: ModelRecord): number {
+  return record.history.reduce((s, h) => s + h.seconds, 0);
+}
+
+async function runWorker(dir: string, label: string, quiet: boolean): Promise<void> {
+  const started = performance.now();
+  if (!quiet) console.error(`[models] training ${label} into ${dir}`);
+  const status = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      "--config",
+      join(ROOT, "deno.json"),
+      join(ROOT, "lib", "experiments", "train_worker.ts"),
+      dir,
+      ...(quiet ? ["--quiet"] : []),
+    ],
+    cwd: ROOT,
+    stdin: "null",
+    stdout: "inherit",
+    stderr: "inherit",
+  }).output();
+  if (!status.success) {
+    throw new UserError(
+      `training ${label} failed (worker exit code ${status.code}); its checkpoint is kept in ${dir}`,
+      "see the worker's messages above; run the experiment again to resume",
+      1,
+    );
+  }
+  if (!quiet) {
+    console.error(
+      `[models] ${label} done in ${((performance.now() - started) / 1000).toFixed(0)}s`,
+    );
+  }
+}
+
+/**
+ * Trains every job whose model is not in the cache yet, `jobs` worker
+ * processes at a time; returns the model folders in job order.
+ */
+export async function trainModels(
+  list: ModelJob[],
+  options: { jobs: number; quiet?: boolean },
+): Promise<string[]> {
+  const dirs = await Promise.all(list.map(modelDir));
+  const todo: number[] = [];
+  for (let k = 0; k < list.length; k++) {
+    if (await trainedRecord(dirs[k])) continue;
+    if (todo.some((j) => dirs[j] === dirs[k])) continue;
+    todo.push(k);
+  }
+  let next = 0;
+  const lane = async () => {
+    while (next < todo.length) {
+      const k = todo[next++];
+      const job = list[k];
+      await Deno.mkdir(dirs[k], { recursive: true });
+      const worker: WorkerJob = {
+        label: job.label,
+        datasetDir: job.dataset.dir,
+        spec: job.spec,
+        options: job.options,
+      };
+      await Deno.writeTextFile(join(dirs[k], "job.json"), JSON.stringify(worker, null, 2));
+      await runWorker(dirs[k], job.label, options.quiet ?? false);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(options.jobs, todo.length)) }, lane));
+  return dirs;
+}
+
+/** Trains what is missing (see {@linkcode trainModels}) and loads every job's best model. */
+export async function trainedModels(
+  list: ModelJob[],
+  options: { jobs: number; quiet?: boolean },
+): Promise<{ model: NcfModel; dir: string; record: ModelRecord }[]> {
+  const dirs = await trainModels(list, options);
+  await initBackend();
+  return await Promise.all(dirs.map(async (dir) => ({
+    model: await loadModel(dir),
+    dir,
+    record: (await trainedRecord(dir))!,
+  })));
+}
