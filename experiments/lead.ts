@@ -173,7 +173,7 @@ await runMain(async () => {
       `Subset: ${
         args.plan.subset.join(", ")
       } (first input, time split). Each lead has its own traces of the same runs (same window; only the registers' moment differs), site selection and dataset; lead 0 uses the suite's traces and is the same model as ablations' fused NCF.`,
-      "lead=K takes the registers at the start of the latest basic block that began at least K instructions before the event (lib/trace/README.md); memory values are still the last ones each load site read before the event.",
+      "lead=K takes the registers at the start of the latest basic block that began at least K instructions before the event (lib/trace/README.md); the graph builder reads memory values as of the same moment (the last value each load site read before it) and hides the task load's own value, which is read after the snapshot (lib/graph/build.ts).",
       "Verdict: yes when, at the largest lead, NCF still beats the static-only GNN on both tasks on every seed; no when it never does; inconclusive when seeds disagree.",
     ],
     reportMetrics: ["branch_misprediction_rate", "address_line_accuracy"],
