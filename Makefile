@@ -38,11 +38,12 @@ TRACER_LDFLAGS := -static -nodefaultlibs -nostartfiles -u _start -Wl,--build-id=
 # The experiments (experiments/*.ts), in the order `make` runs them; each
 # reuses what is cached in data/cache/experiments/ and resumes when interrupted.
 EXPERIMENTS := history_failure branch_prediction prefetching generalization ablations encodings lead
+# Experiments on the algorithm corpus (data/algorithms/) instead of the workload traces.
+CORPUS_EXPERIMENTS := algorithm_classification
 # Seeds per experiment (3 at small scale, 5 at full) and training processes at once.
 SEEDS ?= $(if $(filter full,$(SCALE)),5,3)
 JOBS ?= 2
-EXPERIMENT_ARGS = --scale $(SCALE) --seeds $(SEEDS) --jobs $(JOBS)
-.PHONY: experiments $(addprefix experiment-,$(EXPERIMENTS))
+.PHONY: experiments $(foreach p,experiment- run-experiment-,$(addprefix $(p),$(EXPERIMENTS) $(CORPUS_EXPERIMENTS)))
 
 # Traces -> every experiment -> results/setup.json -> the report.
 all: experiments
@@ -92,18 +93,21 @@ traces: deps
 	SCALE=$(SCALE) $(RUN) lib/workloads/cli.ts traces --scale $(SCALE) $(if $(ONLY),--only $(ONLY))
 
 # Every experiment in order, then results/setup.json.
-experiments: traces
-	@for e in $(EXPERIMENTS); do \
+experiments: traces corpus
+	@for e in $(EXPERIMENTS) $(CORPUS_EXPERIMENTS); do \
 	  echo "== experiment $$e ($(SCALE), $(SEEDS) seeds) =="; \
 	  start=$$(date +%s); \
-	  $(RUN) experiments/$$e.ts $(EXPERIMENT_ARGS) || exit 1; \
+	  $(MAKE) --no-print-directory run-experiment-$$e || exit 1; \
 	  echo "== $$e took $$(( $$(date +%s) - start ))s =="; \
 	done
 	$(RUN) experiments/setup.ts --scale $(SCALE) --seeds $(SEEDS)
 
-# One experiment: make experiment-branch_prediction
-$(addprefix experiment-,$(EXPERIMENTS)): experiment-%: traces
-	$(RUN) experiments/$*.ts $(EXPERIMENT_ARGS)
+# One experiment: make experiment-branch_prediction (run-experiment-X skips the prerequisites).
+$(addprefix experiment-,$(EXPERIMENTS)): experiment-%: traces run-experiment-%
+$(addprefix experiment-,$(CORPUS_EXPERIMENTS)): experiment-%: corpus run-experiment-%
+$(addprefix run-experiment-,$(EXPERIMENTS) $(CORPUS_EXPERIMENTS)): run-experiment-%:
+	$(RUN) experiments/$*.ts --scale $(SCALE) --seeds $(SEEDS) \
+	  $(if $(filter $*,$(CORPUS_EXPERIMENTS)),,--jobs $(JOBS))
 
 # The algorithm-classification corpus (data/algorithms/): build, trace, index;
 # ONLY=a,b limits the classes.

@@ -3,31 +3,46 @@
  * classification"): do embeddings learned on branch prediction tell which
  * algorithm a program implements?
  *
- * - Data: the corpus (`deno task corpus`), first input of each binary; branch
- *   instances of the algorithm's own sites (`inAlgorithm`), one dataset
- *   source per binary.
- * - Per split, NCF is pre-trained on branch prediction over the training
- *   binaries only (and a static-only GNN the same way). A binary's embedding
- *   is the mean of the mean-pooled graph embeddings of its sampled instances.
- * - Softmax regression on standardised embeddings: frozen NCF, frozen
- *   static-only GNN, the same GNN with random (untrained) weights; and the
- *   bag-of-opcodes baseline. Fine-tuning end to end is not done.
+ * - Data: the corpus (`make corpus`), each binary at the plan's levels with
+ *   its first inputs; branch instances of the executable's own sites, one
+ *   dataset source per trace. A binary's embedding is the mean of the
+ *   mean-pooled graph embeddings of instances sampled over its traces, inside
+ *   the algorithm's own functions (`inAlgorithm`).
+ * - Per split and seed, NCF is pre-trained on branch prediction over the
+ *   training binaries only (and a static-only GNN the same way).
+ * - Methods: softmax regression on standardised embeddings of the frozen NCF,
+ *   the frozen static-only GNN and the same GNN with random weights; the GNN
+ *   trained end to end on the labels with a linear head, fine-tuned from the
+ *   pre-trained NCF or from scratch (`lib/algorithms/end_to_end.ts`); and
+ *   the bag-of-opcodes baseline.
  * - Splits: held-out implementations (one per class, a different one per
- *   seed) and held-out compiler (train gcc, test clang).
+ *   seed) and held-out compiler (train gcc, test clang), each over the seeds.
+ * - The classifier `deno task classify` uses (frozen seed-1 NCF, softmax on
+ *   whole-executable embeddings), with a temperature and the rates of its
+ *   warnings measured on unseen implementations and on the foreign programs
+ *   of `data/algorithms/foreign/`, which implement none of the classes.
  *
  * Writes `results/algorithm_classification.{csv,json,png}`,
- * `results/algorithm_classification_confusion.png`, and the model and
- * classifier `deno task classify` uses (`results/algorithms/classifier/`).
+ * `results/algorithm_classification_confusion{,_finetuned}.png`, and
+ * `results/algorithms/classifier/`. Datasets, pre-trained models and
+ * end-to-end results are cached in `data/cache/experiments/`, so an
+ * interrupted run resumes.
  *
  * ```sh
- * deno run -A experiments/algorithm_classification.ts [--scale small|full] [--seeds 3]
+ * deno run -A experiments/algorithm_classification.ts [--scale tiny|small|full] [--seeds 3]
  * ```
  *
  * @module
  */
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { RESULTS_DIR, runMain, UserError } from "../lib/common/mod.ts";
+import {
+  atomicWriteJson,
+  ensureParentDir,
+  RESULTS_DIR,
+  runMain,
+  UserError,
+} from "../lib/common/mod.ts";
 import {
   type CorpusEntry,
   corpusOpcodeCounts,
@@ -39,14 +54,23 @@ import {
   splitByImplementation,
 } from "../lib/algorithms/mod.ts";
 import {
+  classificationWarnings,
   classifyEmbedding,
   DEFAULT_CLASSIFIER_DIR,
   fitEmbeddingClassifier,
+  fitTemperature,
   programDataset,
   programEmbeddings,
   sampleBySource,
   saveClassifierBundle,
+  type WarningRates,
 } from "../lib/algorithms/transfer.ts";
+import { buildForeignPrograms } from "../lib/algorithms/foreign.ts";
+import {
+  disposeEndToEnd,
+  endToEndProbabilities,
+  trainEndToEnd,
+} from "../lib/algorithms/end_to_end.ts";
 import { type Dataset, loadDataset, saveDataset } from "../lib/graph/mod.ts";
 import {
   DEFAULT_SPEC,
@@ -71,48 +95,57 @@ import {
 
 const NAME = "algorithm_classification";
 
-/** Sizes per scale. */
+/** Sizes per scale; `endToEnd` is the fine-tuning and from-scratch training. */
 const PLANS = {
   tiny: {
     opts: ["O0", "O1", "O2", "O3"],
+    inputs: 1,
     maxPerSite: 2,
     perProgram: 8,
     trainCap: 300,
     epochs: 1,
     hidden: 32,
     steps: 2,
+    endToEnd: { epochs: 2, programsPerStep: 8, instancesPerStep: 4, lr: 3e-3 },
   },
   small: {
     opts: ["O0", "O2"],
-    maxPerSite: 4,
+    inputs: 3,
+    maxPerSite: 2,
     perProgram: 16,
     trainCap: 800,
     epochs: 2,
     hidden: 64,
     steps: 4,
+    endToEnd: { epochs: 12, programsPerStep: 8, instancesPerStep: 4, lr: 3e-3 },
   },
   full: {
     opts: ["O0", "O1", "O2", "O3"],
-    maxPerSite: 8,
+    inputs: 3,
+    maxPerSite: 4,
     perProgram: 64,
     trainCap: 8000,
     epochs: 6,
     hidden: 64,
     steps: 4,
+    endToEnd: { epochs: 30, programsPerStep: 8, instancesPerStep: 8, lr: 3e-3 },
   },
 } as const;
 type PlanName = keyof typeof PLANS;
 
 const METHODS = {
   frozen: "NCF frozen (pre-trained on branches)",
+  finetuned: "NCF fine-tuned",
+  scratch: "GNN trained from scratch",
   static: "static-only GNN frozen",
   random: "untrained GNN (random weights)",
   bag: "bag of opcodes",
 } as const;
 const SPLITS = { impl: "held-out implementation", compiler: "held-out compiler (gcc->clang)" };
 
+/** A binary of the corpus with its traces (one per input). */
 interface Program extends CorpusEntry {
-  entry: CorpusEntry;
+  traces: CorpusEntry[];
   name: string;
 }
 
@@ -122,6 +155,18 @@ const fmtStat = (s: { mean: number; std: number }) =>
 const log = (quiet: boolean, ...a: unknown[]) => {
   if (!quiet) console.error(...a);
 };
+
+/** Per program, the instance lists of its sources merged and thinned evenly to `perProgram`. */
+function mergeSamples(bySource: number[][], sourcesOf: number[][], perProgram: number): number[][] {
+  return sourcesOf.map((sources) => {
+    const all = sources.flatMap((s) => bySource[s]);
+    if (all.length <= perProgram) return all;
+    return Array.from(
+      { length: perProgram },
+      (_, k) => all[Math.floor(k * all.length / perProgram)],
+    );
+  });
+}
 
 await runMain(async () => {
   const args = parseArgs({
@@ -139,7 +184,12 @@ await runMain(async () => {
   if (args.help) {
     console.log(
       "usage: deno run -A experiments/algorithm_classification.ts [--scale tiny|small|full] " +
-        "[--seeds N] [--index PATH] [--results DIR] [--classifier DIR] [--quiet]",
+        "[--seeds N] [--index PATH] [--results DIR] [--classifier DIR] [--quiet]\n" +
+        "  --scale       plan of sizes (default small: -O0/-O2, 3 inputs, 16 instances per binary)\n" +
+        "  --seeds       seeds per split (default 3)\n" +
+        "  --index       corpus index (default data/cache/algorithms/index.json, from make corpus)\n" +
+        "  --results     folder of the CSV/JSON/charts (default results/)\n" +
+        `  --classifier  where the classifier for deno task classify goes (default ${DEFAULT_CLASSIFIER_DIR})`,
     );
     return;
   }
@@ -162,26 +212,44 @@ await runMain(async () => {
     log(quiet, `[${NAME}] ${what}: ${timings[what]} s`);
   };
 
-  // Programs: the first input of each binary at the plan's levels.
+  // Programs: the binaries at the plan's levels, each with its first `plan.inputs` traces.
   const index = await loadIndex(args.index);
   const opts = plan.opts as readonly string[];
-  const entries = index.entries.filter((e) =>
-    e.input === index.entries[0].input && opts.includes(e.opt)
-  );
-  const programs: Program[] = entries.map((e) => ({
-    ...e,
-    entry: e,
-    name: `${e.class}-${e.implementation}@${e.compiler}-${e.opt}`,
+  const inputNames = [...new Set(index.entries.map((e) => e.input))].sort().slice(0, plan.inputs);
+  if (inputNames.length < plan.inputs) {
+    throw new UserError(
+      `the corpus index has ${inputNames.length} input(s) per binary, --scale ${scale} uses ${plan.inputs}`,
+      `build the corpus at the same scale: make corpus SCALE=${scale === "tiny" ? "small" : scale}`,
+    );
+  }
+  const byBinary = new Map<string, CorpusEntry[]>();
+  for (const e of index.entries) {
+    if (!opts.includes(e.opt) || !inputNames.includes(e.input)) continue;
+    const name = `${e.class}-${e.implementation}@${e.compiler}-${e.opt}`;
+    byBinary.set(name, [...(byBinary.get(name) ?? []), e]);
+  }
+  const programs: Program[] = [...byBinary.entries()].map(([name, traces]) => ({
+    ...traces[0],
+    traces: traces.sort((a, b) => a.input.localeCompare(b.input)),
+    name,
   })).sort((a, b) => a.name.localeCompare(b.name));
   const classes = [...new Set(programs.map((p) => p.class))].sort();
-  log(quiet, `[${NAME}] ${programs.length} programs, ${classes.length} classes`);
+  log(
+    quiet,
+    `[${NAME}] ${programs.length} programs x ${inputNames.length} input(s), ${classes.length} classes`,
+  );
 
-  // The dataset (cached by content).
+  // The dataset (cached by content): one source per trace.
   let t0 = performance.now();
+  const traces = programs.flatMap((p) => p.traces.map((e) => ({ program: p, entry: e })));
   const dataKey = await hashOf({
-    version: 2,
-    programs: await Promise.all(
-      programs.map(async (p) => [p.name, await traceIdentity(resolveIndexPath(p.trace))]),
+    version: 3,
+    traces: await Promise.all(
+      traces.map(async (t) => [
+        t.program.name,
+        t.entry.input,
+        await traceIdentity(resolveIndexPath(t.entry.trace)),
+      ]),
     ),
     maxPerSite: plan.maxPerSite,
   });
@@ -195,46 +263,57 @@ await runMain(async () => {
   } catch {
     datasetCached = false;
     ({ dataset, algorithmSites } = await programDataset(
-      programs.map((p) => ({
-        name: p.name,
-        input: p.entry.input,
-        trace: resolveIndexPath(p.trace),
-        binary: resolveIndexPath(p.binary),
-        symbols: p.symbols,
+      traces.map((t) => ({
+        name: t.program.name,
+        input: t.entry.input,
+        trace: resolveIndexPath(t.entry.trace),
+        binary: resolveIndexPath(t.entry.binary),
+        symbols: t.entry.symbols,
       })),
       {
         maxPerSite: plan.maxPerSite,
-        quiet: true,
+        quiet,
         onProgram: (k, n) => {
-          if (k % 32 === 0 || k === n) log(quiet, `[${NAME}] sites of ${k}/${n} programs`);
+          if (k % 64 === 0 || k === n) log(quiet, `[${NAME}] sites of ${k}/${n} traces`);
         },
       },
     ));
     await saveDataset(join(cache, "dataset"), dataset);
-    await Deno.writeTextFile(join(cache, "algorithm_sites.json"), JSON.stringify(algorithmSites));
+    await atomicWriteJson(join(cache, "algorithm_sites.json"), algorithmSites);
   }
-  const sourceOf = new Map(dataset.sources.map((s, i) => [s.workload, i]));
+  const sourceOf = new Map(dataset.sources.map((s, i) => [`${s.workload}/${s.input}`, i]));
+  const sourcesOf = programs.map((p) => p.traces.map((e) => sourceOf.get(`${p.name}/${e.input}`)!));
+  const programOfSource = new Map(sourcesOf.flatMap((ss, k) => ss.map((s) => [s, k] as const)));
   // The experiment embeds the algorithm's own instances; the saved classifier, like
   // `deno task classify`, every instance of the executable (which cannot know the algorithm's symbols).
-  const samples = sampleBySource(dataset, plan.perProgram, algorithmSites);
-  const programSamples = programs.map((p) => samples[sourceOf.get(p.name)!]);
-  const wholeSamples = sampleBySource(dataset, plan.perProgram);
-  const programWholeSamples = programs.map((p) => wholeSamples[sourceOf.get(p.name)!]);
+  const programSamples = mergeSamples(
+    sampleBySource(dataset, plan.perProgram, algorithmSites),
+    sourcesOf,
+    plan.perProgram,
+  );
+  const programWholeSamples = mergeSamples(
+    sampleBySource(dataset, plan.perProgram),
+    sourcesOf,
+    plan.perProgram,
+  );
   lap("dataset", t0);
   log(quiet, `[${NAME}] ${dataset.instances.count} instances, ${dataset.topologies.length} sites`);
 
   await initBackend();
   const spec = { ...DEFAULT_SPEC, task: "branch" as const, hidden: plan.hidden, steps: plan.steps };
 
-  /** Pre-trains on branch prediction over `trainPrograms` only (cached). */
+  /** Pre-trains on branch prediction over `trainPrograms`' algorithm instances only (cached). */
   const pretrain = async (trainPrograms: Program[], staticOnly: boolean, seed: number) => {
-    const allowed = new Set(trainPrograms.map((p) => sourceOf.get(p.name)!));
+    const allowed = new Set(trainPrograms.map((p) => programs.indexOf(p)));
     const inAlgo = algorithmSites.map((s) => new Set(s));
     const t = dataset.instances;
     const split = new Uint8Array(t.count).fill(2);
     const candidates: Record<number, number[]> = { 0: [], 1: [] };
     for (let i = 0; i < t.count; i++) {
-      if (allowed.has(t.source[i]) && t.split[i] < 2 && inAlgo[t.source[i]].has(t.site[i])) {
+      if (
+        allowed.has(programOfSource.get(t.source[i])!) && t.split[i] < 2 &&
+        inAlgo[t.source[i]].has(t.site[i])
+      ) {
         candidates[t.split[i]].push(i);
       }
     }
@@ -252,20 +331,59 @@ await runMain(async () => {
       spec,
       staticOnly,
       options,
-      plan,
+      plan: { ...plan, endToEnd: undefined },
     });
     const dir = join(EXPERIMENTS_CACHE, NAME, "models", key);
     try {
       await Deno.stat(join(dir, "done"));
-      return { model: await loadModel(dir), dir };
+      return { model: await loadModel(dir), dir, key };
     } catch {
-      const result = await train(view, { ...spec, staticOnly }, options, dir, { quiet: true });
+      const result = await train(view, { ...spec, staticOnly }, options, dir, { quiet });
       await Deno.writeTextFile(join(dir, "done"), "");
-      return { model: result.model, dir };
+      return { model: result.model, dir, key };
     }
   };
 
   const embedAll = (model: NcfModel) => programEmbeddings(model, dataset, programSamples);
+
+  /**
+   * Test-program probabilities of a GNN trained end to end on the labels,
+   * starting from `start` (cached by `key`, so a rerun resumes after it).
+   */
+  const endToEnd = async (
+    key: unknown,
+    start: () => Promise<NcfModel>,
+    trainIdx: number[],
+    testIdx: number[],
+    label: string,
+  ) => {
+    const path = join(EXPERIMENTS_CACHE, NAME, "end_to_end", `${await hashOf(key)}.json`);
+    try {
+      return JSON.parse(await Deno.readTextFile(path)) as { classes: string[]; probs: number[][] };
+    } catch {
+      const trained = trainEndToEnd(
+        await start(),
+        dataset,
+        trainIdx.map((i) => programSamples[i]),
+        trainIdx.map((i) => programs[i].class),
+        {
+          ...plan.endToEnd,
+          seed: (key as { seed: number }).seed,
+          label: quiet ? undefined : label,
+        },
+      );
+      const probs = endToEndProbabilities(trained, dataset, testIdx.map((i) => programSamples[i]));
+      const out = {
+        classes: trained.classes,
+        probs: probs.map((p) => [...p]),
+        losses: trained.losses,
+      };
+      disposeEndToEnd(trained);
+      await ensureParentDir(path);
+      await atomicWriteJson(path, out);
+      return out;
+    }
+  };
 
   // Bag of opcodes (static baseline) on the same binaries.
   t0 = performance.now();
@@ -279,8 +397,11 @@ await runMain(async () => {
   lap("bag of opcodes features", t0);
 
   const rows: ResultRow[] = [];
-  const confusion: number[][] = classes.map(() => classes.map(() => 0));
-  let classifierSource: { model: NcfModel; dir: string; description: string } | undefined;
+  const emptyConfusion = () => classes.map(() => classes.map(() => 0));
+  const confusion = { frozen: emptyConfusion(), finetuned: emptyConfusion() };
+  let classifierSource:
+    | { model: NcfModel; dir: string; description: string; trainIdx: number[]; testIdx: number[] }
+    | undefined;
   const runSplit = async (
     splitName: string,
     seed: number,
@@ -290,18 +411,14 @@ await runMain(async () => {
     const t1 = performance.now();
     const trainIdx = split.train.map((p) => programs.indexOf(p));
     const testIdx = split.test.map((p) => programs.indexOf(p));
-    const score = (features: Float64Array[], method: string, tally?: number[][]) => {
-      const clf = fitEmbeddingClassifier(
-        trainIdx.map((i) => features[i]),
-        trainIdx.map((i) => programs[i].class),
-        seed,
-      );
+    const tallyOf = (m: keyof typeof confusion) =>
+      splitName === SPLITS.impl ? confusion[m] : undefined;
+    const record = (method: string, predicted: string[], tally?: number[][]) => {
       let right = 0;
-      for (const i of testIdx) {
-        const predicted = classifyEmbedding(clf, features[i]).predicted;
-        if (predicted === programs[i].class) right++;
-        if (tally) tally[classes.indexOf(programs[i].class)][classes.indexOf(predicted)]++;
-      }
+      testIdx.forEach((i, k) => {
+        if (predicted[k] === programs[i].class) right++;
+        if (tally) tally[classes.indexOf(programs[i].class)][classes.indexOf(predicted[k])]++;
+      });
       rows.push({
         workload: splitName,
         method,
@@ -313,19 +430,51 @@ await runMain(async () => {
         },
       });
     };
+    const score = (features: Float64Array[], method: string, tally?: number[][]) => {
+      const clf = fitEmbeddingClassifier(
+        trainIdx.map((i) => features[i]),
+        trainIdx.map((i) => programs[i].class),
+        seed,
+      );
+      record(method, testIdx.map((i) => classifyEmbedding(clf, features[i]).predicted), tally);
+    };
+    const scoreEndToEnd = (
+      r: { classes: string[]; probs: number[][] },
+      method: string,
+      tally?: number[][],
+    ) => record(method, r.probs.map((p) => r.classes[p.indexOf(Math.max(...p))]), tally);
+
     const dynamic = await pretrain(split.train, false, seed);
-    score(
-      embedAll(dynamic.model),
-      METHODS.frozen,
-      splitName === SPLITS.impl ? confusion : undefined,
+    score(embedAll(dynamic.model), METHODS.frozen, tallyOf("frozen"));
+    const e2eKey = { version: 2, dataKey, trainIdx, testIdx, seed, endToEnd: plan.endToEnd, spec };
+    scoreEndToEnd(
+      await endToEnd(
+        { ...e2eKey, start: dynamic.key },
+        () => loadModel(dynamic.dir),
+        trainIdx,
+        testIdx,
+        `fine-tune (${splitName}, seed ${seed})`,
+      ),
+      METHODS.finetuned,
+      tallyOf("finetuned"),
     );
     const random = NcfModel.create(dynamic.model.config, seed);
     score(embedAll(random), METHODS.random);
     random.dispose();
+    scoreEndToEnd(
+      await endToEnd(
+        { ...e2eKey, start: "fresh", config: dynamic.model.config },
+        () => Promise.resolve(NcfModel.create(dynamic.model.config, seed)),
+        trainIdx,
+        testIdx,
+        `from scratch (${splitName}, seed ${seed})`,
+      ),
+      METHODS.scratch,
+    );
     const staticModel = await pretrain(split.train, true, seed);
     score(embedAll(staticModel.model), METHODS.static);
     staticModel.model.dispose();
-    const bag = evaluateSplit(bagSplit);
+    const bag = evaluateSplit(bagSplit, { seed });
     rows.push({
       workload: splitName,
       method: METHODS.bag,
@@ -333,7 +482,7 @@ await runMain(async () => {
       metrics: { accuracy: 100 * bag.accuracy, train: bag.train, test: bag.test },
     });
     if (!classifierSource && splitName === SPLITS.impl) {
-      classifierSource = { ...dynamic, description: split.description };
+      classifierSource = { ...dynamic, description: split.description, trainIdx, testIdx };
     } else dynamic.model.dispose();
     lap(`${splitName} seed ${seed}`, t1);
   };
@@ -346,7 +495,9 @@ await runMain(async () => {
       splitByImplementation(bagItems, { seed }),
     );
   }
-  await runSplit(SPLITS.compiler, 1, splitByCompiler(programs), splitByCompiler(bagItems));
+  for (let seed = 1; seed <= seeds; seed++) {
+    await runSplit(SPLITS.compiler, seed, splitByCompiler(programs), splitByCompiler(bagItems));
+  }
 
   // Results.
   const metrics = ["accuracy", "train", "test"];
@@ -371,24 +522,90 @@ await runMain(async () => {
     yLabel: "accuracy (%)",
     yMax: 100,
   });
-  await heatmap({
-    title: "NCF frozen transfer, held-out implementations (all seeds): row-normalised",
-    out: join(resultsDir, `${NAME}_confusion.png`),
-    rows: classes,
-    cols: classes,
-    values: confusion.map((r) => {
-      const s = r.reduce((a, b) => a + b, 0);
-      return r.map((c) => (s > 0 ? c / s : NaN));
-    }),
-    width: 900,
-    height: 800,
-  });
+  const confusionCharts = [
+    { method: "frozen", file: `${NAME}_confusion.png`, title: METHODS.frozen },
+    { method: "finetuned", file: `${NAME}_confusion_finetuned.png`, title: METHODS.finetuned },
+  ] as const;
+  for (const c of confusionCharts) {
+    await heatmap({
+      title: `${c.title}, held-out implementations (all seeds): row-normalised`,
+      out: join(resultsDir, c.file),
+      rows: classes,
+      cols: classes,
+      values: confusion[c.method].map((r) => {
+        const s = r.reduce((a, b) => a + b, 0);
+        return r.map((v) => (s > 0 ? v / s : NaN));
+      }),
+      width: 900,
+      height: 800,
+    });
+  }
 
-  // The classifier `deno task classify` uses: the seed-1 pre-trained NCF, softmax on every program.
+  // The classifier `deno task classify` uses: the seed-1 pre-trained NCF, softmax on the
+  // whole-executable embeddings of every program. Its temperature and the rates of its warnings
+  // are measured on programs it has not seen: seed 1's held-out implementations (with a softmax
+  // fitted on the other programs) and the foreign programs, which implement none of the classes.
   t0 = performance.now();
   const source = classifierSource!;
-  const allFeatures = programEmbeddings(source.model, dataset, programWholeSamples);
-  const clf = fitEmbeddingClassifier(allFeatures, programs.map((p) => p.class), 1);
+  const wholeFeatures = programEmbeddings(source.model, dataset, programWholeSamples);
+  const heldOut = fitEmbeddingClassifier(
+    source.trainIdx.map((i) => wholeFeatures[i]),
+    source.trainIdx.map((i) => programs[i].class),
+    1,
+  );
+  const byClass = (c: { probabilities: [string, number][] }) => {
+    const p = Object.fromEntries(c.probabilities);
+    return heldOut.softmax.classes.map((cls) => p[cls]);
+  };
+  const temperature = fitTemperature(
+    source.testIdx.map((i) => byClass(classifyEmbedding(heldOut, wholeFeatures[i]))),
+    source.testIdx.map((i) => heldOut.softmax.classes.indexOf(programs[i].class)),
+  );
+  heldOut.temperature = temperature;
+  const minConfidence = 0.5;
+  const warned = (f: Float64Array) =>
+    classificationWarnings(heldOut, classifyEmbedding(heldOut, f), minConfidence).length > 0;
+  const levels = [...new Set(programs.map((p) => p.opt))].sort();
+  const foreignPrograms = await buildForeignPrograms({ opts: levels, quiet });
+  const foreign = await programDataset(
+    foreignPrograms.map((f) => ({
+      name: `${f.name}@${f.compiler}-${f.opt}`,
+      input: "run",
+      trace: f.trace,
+      binary: f.binary,
+    })),
+    { maxPerSite: plan.maxPerSite, quiet: true },
+  );
+  const foreignFeatures = programEmbeddings(
+    source.model,
+    foreign.dataset,
+    sampleBySource(foreign.dataset, plan.perProgram),
+  );
+  const warningRates: WarningRates = {
+    known: {
+      warned: source.testIdx.filter((i) => warned(wholeFeatures[i])).length / source.testIdx.length,
+      programs: source.testIdx.length,
+      accuracy: source.testIdx.filter((i) =>
+        classifyEmbedding(heldOut, wholeFeatures[i]).predicted === programs[i].class
+      ).length / source.testIdx.length,
+    },
+    foreign: {
+      warned: foreignFeatures.filter(warned).length / foreignFeatures.length,
+      programs: foreignFeatures.length,
+    },
+    measuredOn: `the same pipeline with the softmax fitted without the held-out implementations ` +
+      `of seed 1; foreign programs: ${
+        [
+          ...new Set(foreignPrograms.map((f) =>
+            f.name
+          )),
+        ].join(", ")
+      } (data/algorithms/foreign/, gcc-12 and clang at ${levels.join("/")})`,
+  };
+  const clf = {
+    ...fitEmbeddingClassifier(wholeFeatures, programs.map((p) => p.class), 1),
+    temperature,
+  };
   await Deno.mkdir(join(classifierDir, "model"), { recursive: true });
   await Deno.copyFile(join(source.dir, "model.ncfw"), join(classifierDir, "model", "model.ncfw"));
   await saveClassifierBundle(classifierDir, {
@@ -397,41 +614,46 @@ await runMain(async () => {
     classifier: clf,
     maxPerSite: plan.maxPerSite,
     instancesPerProgram: plan.perProgram,
-    minConfidence: 0.5,
+    minConfidence,
+    warningRates,
     measuredAccuracy: `NCF frozen ${fmtStat(stat(SPLITS.impl, METHODS.frozen))} on held-out ` +
       `implementations (${seeds} seed(s)), ${
         fmtStat(stat(SPLITS.compiler, METHODS.frozen))
-      } on the ` +
-      `held-out compiler; chance ${(100 / classes.length).toFixed(1)}%`,
+      } on the held-out compiler; chance ${(100 / classes.length).toFixed(1)}%`,
     trainedOn:
       `NCF pre-trained on branch prediction over the corpus binaries except the held-out ` +
       `implementations of seed 1 (${source.description}); softmax regression on the embeddings of ` +
       `the branch instances of the whole executable (main and input parsing included) of ` +
       `all ${programs.length} corpus binaries (${classes.length} classes: ${classes.join(", ")}; ` +
-      `gcc-12 and clang at ${opts.join("/")})`,
+      `gcc-12 and clang at ${opts.join("/")}), temperature ${temperature.toFixed(2)} fitted on ` +
+      `seed 1's held-out implementations`,
   });
   lap("classifier", t0);
 
-  const f = stat(SPLITS.impl, METHODS.frozen);
-  const others = [METHODS.bag, METHODS.static].map((m) => ({ m, ...stat(SPLITS.impl, m) }));
-  const best = others.reduce((a, b) => (b.mean > a.mean ? b : a));
-  const margin = f.mean - best.mean;
-  const spread = Math.max(f.std || 0, best.std || 0);
-  const fc = stat(SPLITS.compiler, METHODS.frozen);
-  let verdict: Verdict;
-  if (f.n < 2) verdict = "inconclusive";
-  else if (margin > spread && margin > 0 && f.mean >= 80) verdict = "yes";
-  else if (margin > spread && margin > 0) verdict = "partly";
-  else verdict = "no";
   const fmt = fmtStat;
+  const impl = (m: string) => stat(SPLITS.impl, m);
+  const comp = (m: string) => stat(SPLITS.compiler, m);
+  /** "yes"/"partly"/"no" for `a` beating `b` by more than the larger spread (yes: also >= `high`). */
+  const beats = (a: ReturnType<typeof stat>, b: ReturnType<typeof stat>, high: number): Verdict => {
+    if (a.n < 2 || b.n < 2) return "inconclusive";
+    const margin = a.mean - b.mean;
+    if (margin <= Math.max(a.std || 0, b.std || 0) || margin <= 0) return "no";
+    return a.mean >= high ? "yes" : "partly";
+  };
+  const f = impl(METHODS.frozen);
+  const bestStatic = [METHODS.bag, METHODS.static].map((m) => impl(m))
+    .reduce((a, b) => (b.mean > a.mean ? b : a));
+  const ft = impl(METHODS.finetuned), sc = impl(METHODS.scratch), r = impl(METHODS.random);
+  const signed = (x: number) => `${x >= 0 ? "+" : ""}${x.toFixed(1)}`;
   const seconds = Math.round((performance.now() - started) / 1000);
   await writeExperimentMeta({
     name: NAME,
     title: "Algorithm classification from branch-prediction embeddings",
-    measures: "Test accuracy of a softmax regression naming a binary's algorithm (of " +
-      `${classes.length} classes, chance ${(100 / classes.length).toFixed(1)}%) from frozen GNN ` +
-      "embeddings of its branch instances or from its opcode histogram, on held-out implementations " +
-      "and on a held-out compiler.",
+    measures: "Test accuracy naming a binary's algorithm (of " +
+      `${classes.length} classes, chance ${(100 / classes.length).toFixed(1)}%) on held-out ` +
+      "implementations and on a held-out compiler: softmax regression on frozen GNN embeddings of " +
+      "its branch instances, the GNN trained end to end on the labels (fine-tuned from branch " +
+      "pre-training, or from scratch), and softmax regression on its opcode histogram.",
     settings: {
       scale,
       seeds,
@@ -439,60 +661,69 @@ await runMain(async () => {
       classes,
       ...plan,
       opts,
-      input: programs[0]?.entry.input,
+      inputs: inputNames,
       instances: dataset.instances.count,
       pooling: "mean over nodes, then mean over a program's sampled instances",
-      seconds,
-      timings,
+      classifier: { temperature, warningRates },
+      measuredSeconds: { experimentWall: seconds, ...timings },
     },
-    claims: [{
-      paper:
-        "Embeddings learned on branch prediction serve algorithm classification with high performance",
-      measured: `held-out implementations: NCF frozen ${fmt(f)}, static-only ${
-        fmt(stat(SPLITS.impl, METHODS.static))
-      }, untrained GNN ${fmt(stat(SPLITS.impl, METHODS.random))}, bag of opcodes ${
-        fmt(stat(SPLITS.impl, METHODS.bag))
-      } (NCF minus best of bag/static: ${margin.toFixed(1)} points, spread ${
-        spread.toFixed(1)
-      }); held-out compiler: NCF frozen ${fmt(fc)}, static-only ${
-        fmt(stat(SPLITS.compiler, METHODS.static))
-      }, bag of opcodes ${fmt(stat(SPLITS.compiler, METHODS.bag))}`,
-      reproduced: verdict,
-    }],
+    claims: [
+      {
+        paper: "Embeddings learned on branch prediction serve algorithm classification with " +
+          "high performance",
+        measured: `held-out implementations: NCF frozen ${fmt(f)}, NCF fine-tuned ${fmt(ft)}, ` +
+          `from scratch ${fmt(sc)}, static-only ${fmt(impl(METHODS.static))}, untrained GNN ` +
+          `${fmt(r)}, bag of opcodes ${fmt(impl(METHODS.bag))} (NCF frozen minus the better ` +
+          `static baseline: ${signed(f.mean - bestStatic.mean)} points); held-out compiler: NCF ` +
+          `frozen ${fmt(comp(METHODS.frozen))}, fine-tuned ${fmt(comp(METHODS.finetuned))}, ` +
+          `from scratch ${fmt(comp(METHODS.scratch))}, static-only ${
+            fmt(comp(METHODS.static))
+          }, bag of opcodes ${fmt(comp(METHODS.bag))}`,
+        reproduced: beats(f, bestStatic, 80),
+      },
+      {
+        paper: "Pre-training on branch prediction is what makes the embeddings useful " +
+          "(fine-tuned NCF against the same GNN trained from scratch on the labels)",
+        measured: `held-out implementations: fine-tuned ${fmt(ft)}, from scratch ${fmt(sc)} ` +
+          `(${signed(ft.mean - sc.mean)} points); frozen ${fmt(f)} against random weights ` +
+          `${fmt(r)} (${signed(f.mean - r.mean)} points)`,
+        reproduced: beats(ft, sc, 0),
+      },
+    ],
     notes: [
-      "Verdict rule: yes when NCF frozen beats both bag of opcodes and the static-only GNN on " +
-      "held-out implementations by more than the larger std over seeds and reaches 80%; partly when " +
-      "it beats them by more than the spread but stays below 80%; no otherwise.",
+      "Verdict rules, over seeds on held-out implementations: the first claim is yes when NCF " +
+      "frozen beats both bag of opcodes and the static-only GNN by more than the larger std and " +
+      "reaches 80%, partly when it beats them by more than the spread but stays below 80%, no " +
+      "otherwise; the second is yes when fine-tuned beats from scratch by more than the larger std.",
       "Pre-training uses only the training binaries of each split (held-out implementations or " +
       "clang binaries are never seen, not even unlabelled).",
-      `Small budget: ${plan.epochs} epoch(s) on at most ${plan.trainCap} training instances per ` +
-      `pre-training, ${plan.perProgram} instances embedded per binary, levels ${opts.join("/")}.`,
-      "The untrained GNN (random weights, same architecture and inputs) stands in for training the " +
-      "GNN from scratch on the labels; end-to-end training and fine-tuning are not done.",
-      "The compiler split runs once (seed 1), so it has no spread.",
-      (() => {
-        const r = stat(SPLITS.impl, METHODS.random);
-        const gain = f.mean - r.mean;
-        return `Pre-training versus random weights (held-out implementations): ${
-          gain >= 0 ? "+" : ""
-        }${gain.toFixed(1)} points (NCF frozen ${fmt(f)}, untrained ${fmt(r)}); ` +
-          (Math.abs(gain) <= Math.max(f.std || 0, r.std || 0)
-            ? "within the spread, so this budget's branch pre-training adds nothing measurable over " +
-              "the GNN's architecture and inputs."
-            : gain > 0
-            ? "branch pre-training helps beyond the architecture and inputs."
-            : "random weights do better than this budget's branch pre-training.");
-      })(),
-      `Run time ${seconds} s on a 2-core machine shared with other jobs (dataset ${
+      `Budget: branch pre-training ${plan.epochs} epoch(s) on at most ${plan.trainCap} training ` +
+      `instances; end-to-end training (fine-tuned and from scratch) ${plan.endToEnd.epochs} epochs ` +
+      `of ${plan.endToEnd.programsPerStep} programs x ${plan.endToEnd.instancesPerStep} instances ` +
+      `per step, Adam ${plan.endToEnd.lr}, no early stopping; ${plan.perProgram} instances ` +
+      `embedded per binary over ${inputNames.length} input(s); levels ${opts.join("/")}.`,
+      "Frozen methods train a softmax regression on standardised embeddings; end-to-end methods " +
+      "train a linear head on the same pooled embedding together with the GNN.",
+      `deno task classify's classifier (seed 1's pre-trained NCF, whole-executable embeddings, ` +
+      `temperature ${temperature.toFixed(2)}): with the softmax fitted without seed 1's held-out ` +
+      `implementations, at least one warning fired on ${
+        (100 * warningRates.known.warned).toFixed(0)
+      }% of those ${warningRates.known.programs} unseen known-class programs (named right: ${
+        (100 * warningRates.known.accuracy).toFixed(0)
+      }%) and on ${(100 * warningRates.foreign.warned).toFixed(0)}% of ` +
+      `${warningRates.foreign.programs} foreign programs that implement none of the classes.`,
+      "The compiler split is the same every seed (gcc trains, clang tests); its seeds vary the " +
+      "weights' initialisation and sampling only.",
+      `Run time ${seconds} s on a 2-core machine (dataset ${
         datasetCached ? "read from the cache" : `built in ${timings.dataset} s`
-      }; pre-trained models are cached too).`,
+      }; pre-trained models and end-to-end results are cached too).`,
     ],
     reportMetrics: ["accuracy"],
     chartCaption: "Test accuracy per method and split; error bars: std over seeds.",
-    charts: [{
-      file: `${NAME}_confusion.png`,
-      caption: "Confusion of NCF frozen transfer on held-out implementations (rows: true class).",
-    }],
+    charts: confusionCharts.map((c) => ({
+      file: c.file,
+      caption: `Confusion of ${c.title} on held-out implementations (rows: true class).`,
+    })),
   }, { dir: resultsDir });
   source.model.dispose();
   log(

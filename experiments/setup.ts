@@ -32,6 +32,7 @@ const EXPERIMENTS = [
   "ablations",
   "encodings",
   "lead",
+  "algorithm_classification",
 ];
 
 await runMain(async () => {

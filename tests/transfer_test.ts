@@ -67,12 +67,20 @@ Deno.test({
       const csv = await Deno.readTextFile(join(results, "algorithm_classification.csv"));
       assert.match(csv, /held-out implementation,NCF frozen[^\n]*,mean,/);
       assert.match(csv, /held-out implementation,bag of opcodes[^\n]*,std,/);
+      for (const method of ["NCF fine-tuned", "GNN trained from scratch"]) {
+        for (const split of ["held-out implementation", "held-out compiler \\(gcc->clang\\)"]) {
+          assert.match(csv, new RegExp(`${split},${method},std,`));
+        }
+      }
       const meta = JSON.parse(
         await Deno.readTextFile(join(results, "algorithm_classification.json")),
       );
       assert.ok(["yes", "partly", "no", "inconclusive"].includes(meta.claims[0].reproduced));
       await Deno.stat(join(results, "algorithm_classification.png"));
       await Deno.stat(join(results, "algorithm_classification_confusion.png"));
+      await Deno.stat(join(results, "algorithm_classification_confusion_finetuned.png"));
+      const rates = meta.settings.classifier.warningRates;
+      assert.equal(rates.foreign.programs, 12, "6 foreign programs x 2 compilers at -O0");
 
       const entry = index.entries.find((e) => e.class === "binary_search")!;
       const shown = await run([
@@ -89,6 +97,7 @@ Deno.test({
       assert.match(shown, /binary_search\s+[\d.]+%/);
       assert.match(shown, /insertion_sort\s+[\d.]+%/);
       assert.match(shown, /trained on:/);
+      assert.match(shown, /how far to trust the warnings: on 12 programs implementing none/);
     } finally {
       await Deno.remove(tmp, { recursive: true });
     }

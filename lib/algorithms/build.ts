@@ -67,12 +67,12 @@ export interface CompileResult {
 
 /**
  * Compiles one target unless its binary is newer than the source and
- * common.h and was built with the same command. Compiler warnings are
+ * its headers (default common.h) and was built with the same command. Compiler warnings are
  * errors of the corpus (a program must compile cleanly with both compilers).
  */
 export async function compileProgram(
   target: CompileTarget,
-  options: { dir?: string; force?: boolean } = {},
+  options: { dir?: string; force?: boolean; headers?: readonly string[] } = {},
 ): Promise<CompileResult> {
   const binary = binaryPath(target, options.dir);
   const source = join(ALGORITHMS_DIR, target.program.source);
@@ -81,7 +81,8 @@ export async function compileProgram(
   const command = [compiler, ...compileArgs(target, binary)].join(" ");
   const previous = await Deno.readTextFile(stamp).catch(() => "");
   if (
-    !options.force && previous === command && await isUpToDate(binary, [source, COMMON_HEADER])
+    !options.force && previous === command &&
+    await isUpToDate(binary, [source, ...(options.headers ?? [COMMON_HEADER])])
   ) {
     return { binary, compiled: false };
   }

@@ -64,7 +64,8 @@ export const DEFAULT_SNAPSHOTS = "branches,loads,max-per-site=32";
 /** Format version of the index (bump when a field changes meaning). */
 export const INDEX_VERSION = 1;
 
-const TRACER_BINARY = join(TRACER_DIR, "ncftrace-amd64-linux");
+/** The tracer's binary: a rebuilt tracer makes every trace out of date. */
+export const TRACER_BINARY: string = join(TRACER_DIR, "ncftrace-amd64-linux");
 
 /** A compiled program: one binary of the corpus. */
 export interface CorpusBinary {

@@ -21,3 +21,4 @@ export * from "./corpus.ts";
 export * from "./splits.ts";
 export * from "./bag_of_opcodes.ts";
 export * from "./baseline.ts";
+export * from "./foreign.ts";

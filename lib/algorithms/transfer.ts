@@ -177,6 +177,11 @@ export interface EmbeddingClassifier {
   trainDistance: { max: number; p95: number };
   /** Per class: the largest distance of one of its training programs to its centroid. */
   classMaxDistance: Record<string, number>;
+  /**
+   * Softmax temperature (1: none): probabilities are `softmax(logits / T)`,
+   * with T fitted on programs the classifier did not see ({@linkcode fitTemperature}).
+   */
+  temperature?: number;
 }
 
 function standardise(c: { mean: number[]; std: number[] }, x: ArrayLike<number>): Float64Array {
@@ -245,10 +250,39 @@ export interface Classification {
   predictedDistance: number;
 }
 
+/** `softmax(logits / T)` from `softmax(logits)`: `p^(1/T)`, renormalised. */
+function withTemperature(p: ArrayLike<number>, temperature: number): Float64Array {
+  const q = Float64Array.from(p, (x) => Math.max(x, 1e-300) ** (1 / temperature));
+  const total = q.reduce((a, b) => a + b, 0);
+  return q.map((x) => x / total);
+}
+
+/**
+ * The temperature T that minimises the negative log-likelihood of `actual`
+ * under `softmax(logits / T)` (Guo et al. 2017, temperature scaling), given
+ * each held-out program's untempered probabilities (`probabilities[k][c]`)
+ * and the index of its true class. Grid search over T in [0.1, 100].
+ */
+export function fitTemperature(
+  probabilities: readonly ArrayLike<number>[],
+  actual: readonly number[],
+): number {
+  let best = 1, bestNll = Infinity;
+  for (let k = -40; k <= 80; k++) {
+    const t = 10 ** (k / 40);
+    const nll = probabilities.reduce(
+      (s, p, i) => s - Math.log(Math.max(withTemperature(p, t)[actual[i]], 1e-300)),
+      0,
+    );
+    if (nll < bestNll) [best, bestNll] = [t, nll];
+  }
+  return best;
+}
+
 /** Classifies one program embedding. */
 export function classifyEmbedding(c: EmbeddingClassifier, x: ArrayLike<number>): Classification {
   const z = standardise(c, x);
-  const p = softmaxProbabilities(c.softmax, z);
+  const p = withTemperature(softmaxProbabilities(c.softmax, z), c.temperature ?? 1);
   const probabilities = c.softmax.classes.map((cls, k) => [cls, p[k]] as [string, number])
     .sort((a, b) => b[1] - a[1]);
   let nearestClass = "", nearestDistance = Infinity;
@@ -261,6 +295,64 @@ export function classifyEmbedding(c: EmbeddingClassifier, x: ArrayLike<number>):
   return { predicted, probabilities, nearestDistance, nearestClass, predictedDistance };
 }
 
+/**
+ * Why a classification should not be trusted, in words (empty: no warning):
+ * top probability below `minConfidence`, an embedding farther from every
+ * class centroid than the training programs are from theirs, or the
+ * predicted class not being the nearest one.
+ */
+export function classificationWarnings(
+  classifier: EmbeddingClassifier,
+  c: Classification,
+  minConfidence: number,
+): string[] {
+  const warnings: string[] = [];
+  const top = c.probabilities[0][1];
+  if (top < minConfidence) {
+    warnings.push(
+      `low confidence: the top probability ${(100 * top).toFixed(1)}% is below ` +
+        `${(100 * minConfidence).toFixed(0)}%`,
+    );
+  }
+  const { max, p95 } = classifier.trainDistance;
+  const classMax = classifier.classMaxDistance[c.predicted];
+  if (c.nearestDistance > max) {
+    warnings.push(
+      `out of distribution: the program's embedding is ${c.nearestDistance.toFixed(2)} from the ` +
+        `nearest class centroid (${c.nearestClass}), farther than any training program from its ` +
+        `own class (max ${max.toFixed(2)}); it may implement none of the known classes`,
+    );
+  } else if (c.nearestDistance > p95) {
+    warnings.push(
+      `unusual: the distance to the nearest class centroid (${c.nearestDistance.toFixed(2)}, ` +
+        `${c.nearestClass}) exceeds that of 95% of the training programs (${p95.toFixed(2)})`,
+    );
+  }
+  if (c.predictedDistance > classMax) {
+    warnings.push(
+      `the program is farther from the ${c.predicted} centroid (${
+        c.predictedDistance.toFixed(2)
+      }) than every ${c.predicted} training program (max ${classMax.toFixed(2)}): the ` +
+        `probability is an extrapolation of the softmax, not evidence that it implements ` +
+        c.predicted,
+    );
+  }
+  if (c.nearestClass !== c.predicted) {
+    warnings.push(`the nearest class centroid (${c.nearestClass}) is not the predicted class`);
+  }
+  return warnings;
+}
+
+/** How often {@linkcode classificationWarnings} fired on programs the classifier never saw. */
+export interface WarningRates {
+  /** Held-out implementations of the known classes: share warned, and how many there were. */
+  known: { warned: number; programs: number; accuracy: number };
+  /** Programs implementing none of the classes (`data/algorithms/foreign/`). */
+  foreign: { warned: number; programs: number };
+  /** How these were measured, in words. */
+  measuredOn: string;
+}
+
 /** What `deno task classify` loads: the pre-trained model's folder and the classifier on its embeddings. */
 export interface ClassifierBundle {
   format: "ncf-algorithm-classifier";
@@ -270,8 +362,10 @@ export interface ClassifierBundle {
   /** Dataset settings the embeddings were made with (classify uses the same). */
   maxPerSite: number;
   instancesPerProgram: number;
-  /** Below this top probability, classify warns. */
+  /** Below this top (temperature-scaled) probability, classify warns. */
   minConfidence: number;
+  /** How often the warnings fired on unseen known-class and foreign programs. */
+  warningRates?: WarningRates;
   /** What the model and the classifier were trained on, in words. */
   trainedOn: string;
   /** The experiment's test accuracies of this method, in words (what to expect of a prediction). */

@@ -145,7 +145,7 @@ function trainedNames(model: NcfModel): string[] {
 }
 
 /** Adam (Kingma & Ba) over named weights, with its state exposed for checkpoints. */
-class Adam {
+export class Adam {
   m = new Map<string, tf.Variable>();
   v = new Map<string, tf.Variable>();
   step = 0;
