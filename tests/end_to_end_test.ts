@@ -59,7 +59,7 @@ Deno.test({
       dataset,
       train.map((k) => programs[k]),
       train.map((k) => labels[k]),
-      { epochs: 12, programsPerStep: 8, instancesPerStep: 4, lr: 1e-2, seed: 1 },
+      { epochs: 20, programsPerStep: 8, instancesPerStep: 4, lr: 1e-2, seed: 1 },
     );
     try {
       assert.deepEqual(trained.classes, ["even", "odd"]);
