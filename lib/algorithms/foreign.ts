@@ -35,6 +35,9 @@ import type { AlgorithmProgram } from "./manifest.ts";
 /** The folder of the foreign programs' sources: `data/algorithms/foreign/`. */
 export const FOREIGN_DIR: string = join(ROOT, "data", "algorithms", "foreign");
 
+/** Their shared header: the SIZE argument and the fixed-seed generator. */
+const FOREIGN_HEADER = join(FOREIGN_DIR, "foreign.h");
+
 /** Where {@linkcode buildForeignPrograms} compiles by default: `build/algorithms/foreign/`. */
 export const FOREIGN_BUILD_DIR: string = join(ALGORITHMS_BUILD_DIR, "foreign");
 
@@ -146,7 +149,7 @@ export async function buildForeignPrograms(
     for (const opt of opts as OptLevel[]) {
       for (const { name, source } of sources) {
         // compileProgram takes a corpus program; a foreign one is class "foreign" (binary
-        // `foreign-<name>`), its source relative to data/algorithms/, and it has no header.
+        // `foreign-<name>`), its source relative to data/algorithms/, and foreign.h as its header.
         const program: AlgorithmProgram = {
           class: "foreign",
           implementation: name,
@@ -156,7 +159,7 @@ export async function buildForeignPrograms(
         };
         const { binary } = await compileProgram(
           { program, compiler, opt },
-          { dir: buildDir, headers: [] },
+          { dir: buildDir, headers: [FOREIGN_HEADER] },
         );
         const binaryAbs = await Deno.realPath(binary);
         const trace = join(tracesDir, configName(compiler, opt), `${name}.trace`);

@@ -1,25 +1,7 @@
 /* Collatz: the start in 1..SIZE (default 7000) with the longest 3n+1 trajectory, and its length.
  * Foreign to the 12 classes: data-dependent arithmetic loops on scalars, no array or memory
  * structure at all. */
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-
-/* The optional SIZE argument, or `fallback`; exits 2 on bad usage. */
-static long size_argument(int argc, char **argv, long fallback, long max) {
-  if (argc > 2) {
-    fprintf(stderr, "usage: %s [SIZE]\n", argv[0]);
-    exit(2);
-  }
-  if (argc == 1) return fallback;
-  char *end;
-  long n = strtol(argv[1], &end, 10);
-  if (end == argv[1] || *end != '\0' || n < 1 || n > max) {
-    fprintf(stderr, "%s: SIZE must be an integer in 1..%ld, got \"%s\"\n", argv[0], max, argv[1]);
-    exit(2);
-  }
-  return n;
-}
+#include "foreign.h"
 
 __attribute__((noinline)) long longest_trajectory(long limit, long *best_start) {
   long best = -1;

@@ -1,34 +1,7 @@
 /* CRC-32 (IEEE 802.3, reflected, bit by bit without a table) of SIZE bytes (default 50000) from a
  * fixed-seed xorshift generator. Foreign to the 12 classes: a bit-serial checksum whose inner
  * branch follows the bits of the data; one pass, no comparisons between elements. */
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-
-/* The optional SIZE argument, or `fallback`; exits 2 on bad usage. */
-static long size_argument(int argc, char **argv, long fallback, long max) {
-  if (argc > 2) {
-    fprintf(stderr, "usage: %s [SIZE]\n", argv[0]);
-    exit(2);
-  }
-  if (argc == 1) return fallback;
-  char *end;
-  long n = strtol(argv[1], &end, 10);
-  if (end == argv[1] || *end != '\0' || n < 1 || n > max) {
-    fprintf(stderr, "%s: SIZE must be an integer in 1..%ld, got \"%s\"\n", argv[0], max, argv[1]);
-    exit(2);
-  }
-  return n;
-}
-
-/* xorshift64 (Marsaglia), fixed seed: the same bytes on every run. */
-static uint64_t next_random(uint64_t *state) {
-  uint64_t x = *state;
-  x ^= x << 13;
-  x ^= x >> 7;
-  x ^= x << 17;
-  return *state = x;
-}
+#include "foreign.h"
 
 __attribute__((noinline)) uint32_t crc32_bitwise(const unsigned char *data, long n) {
   uint32_t crc = 0xFFFFFFFFu;

@@ -3,34 +3,7 @@
  * instruction at a time by a switch; prints the registers' sum.
  * Foreign to the 12 classes: a fetch-decode-execute loop whose indirect dispatch follows the
  * interpreted code; no data structure is searched, sorted, traversed or multiplied. */
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-
-/* The optional SIZE argument, or `fallback`; exits 2 on bad usage. */
-static long size_argument(int argc, char **argv, long fallback, long max) {
-  if (argc > 2) {
-    fprintf(stderr, "usage: %s [SIZE]\n", argv[0]);
-    exit(2);
-  }
-  if (argc == 1) return fallback;
-  char *end;
-  long n = strtol(argv[1], &end, 10);
-  if (end == argv[1] || *end != '\0' || n < 1 || n > max) {
-    fprintf(stderr, "%s: SIZE must be an integer in 1..%ld, got \"%s\"\n", argv[0], max, argv[1]);
-    exit(2);
-  }
-  return n;
-}
-
-/* xorshift64 (Marsaglia), fixed seed: the same program on every run. */
-static uint64_t next_random(uint64_t *state) {
-  uint64_t x = *state;
-  x ^= x << 13;
-  x ^= x >> 7;
-  x ^= x << 17;
-  return *state = x;
-}
+#include "foreign.h"
 
 enum opcode { LOADI, ADD, SUB, XOR, MULI, SHRI, ROTL, SKIP_IF_ODD, DEC, JNZ, HALT };
 #define ARITHMETIC 8 /* LOADI..SKIP_IF_ODD may be generated in the loop body */

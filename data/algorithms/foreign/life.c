@@ -2,36 +2,9 @@
  * (fixed-seed xorshift, a quarter of the cells alive); prints the live cells at the end.
  * Foreign to the 12 classes: a 3x3 stencil with wrap-around and a rule table, double-buffered;
  * no reduction over a shared index as in a matrix product, no search or ordering. */
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
+#include "foreign.h"
 
 #define SIDE 32
-
-/* The optional SIZE argument, or `fallback`; exits 2 on bad usage. */
-static long size_argument(int argc, char **argv, long fallback, long max) {
-  if (argc > 2) {
-    fprintf(stderr, "usage: %s [SIZE]\n", argv[0]);
-    exit(2);
-  }
-  if (argc == 1) return fallback;
-  char *end;
-  long n = strtol(argv[1], &end, 10);
-  if (end == argv[1] || *end != '\0' || n < 1 || n > max) {
-    fprintf(stderr, "%s: SIZE must be an integer in 1..%ld, got \"%s\"\n", argv[0], max, argv[1]);
-    exit(2);
-  }
-  return n;
-}
-
-/* xorshift64 (Marsaglia), fixed seed: the same start on every run. */
-static uint64_t next_random(uint64_t *state) {
-  uint64_t x = *state;
-  x ^= x << 13;
-  x ^= x >> 7;
-  x ^= x << 17;
-  return *state = x;
-}
 
 __attribute__((noinline)) long run_life(unsigned char grid[SIDE][SIDE], long generations) {
   static unsigned char next[SIDE][SIDE];

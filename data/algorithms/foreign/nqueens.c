@@ -2,24 +2,7 @@
  * attacks another, by backtracking over rows with column and diagonal bit masks.
  * Foreign to the 12 classes: a recursive constraint search over an implicit tree of partial
  * placements (bit tricks pick the free squares); no graph, no visited set, nothing sorted. */
-#include <stdio.h>
-#include <stdlib.h>
-
-/* The optional SIZE argument, or `fallback`; exits 2 on bad usage. */
-static long size_argument(int argc, char **argv, long fallback, long max) {
-  if (argc > 2) {
-    fprintf(stderr, "usage: %s [SIZE]\n", argv[0]);
-    exit(2);
-  }
-  if (argc == 1) return fallback;
-  char *end;
-  long n = strtol(argv[1], &end, 10);
-  if (end == argv[1] || *end != '\0' || n < 1 || n > max) {
-    fprintf(stderr, "%s: SIZE must be an integer in 1..%ld, got \"%s\"\n", argv[0], max, argv[1]);
-    exit(2);
-  }
-  return n;
-}
+#include "foreign.h"
 
 /* Placements of the remaining rows given the attacked columns and diagonals of this row. */
 __attribute__((noinline)) long place_queens(unsigned all, unsigned cols, unsigned diag,
