@@ -63,6 +63,7 @@ import {
   programEmbeddings,
   sampleBySource,
   saveClassifierBundle,
+  thinEvenly,
   type WarningRates,
 } from "../lib/algorithms/transfer.ts";
 import { buildForeignPrograms } from "../lib/algorithms/foreign.ts";
@@ -158,14 +159,7 @@ const log = (quiet: boolean, ...a: unknown[]) => {
 
 /** Per program, the instance lists of its sources merged and thinned evenly to `perProgram`. */
 function mergeSamples(bySource: number[][], sourcesOf: number[][], perProgram: number): number[][] {
-  return sourcesOf.map((sources) => {
-    const all = sources.flatMap((s) => bySource[s]);
-    if (all.length <= perProgram) return all;
-    return Array.from(
-      { length: perProgram },
-      (_, k) => all[Math.floor(k * all.length / perProgram)],
-    );
-  });
+  return sourcesOf.map((sources) => thinEvenly(sources.flatMap((s) => bySource[s]), perProgram));
 }
 
 await runMain(async () => {

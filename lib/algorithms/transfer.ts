@@ -131,13 +131,13 @@ export function sampleBySource(
   for (let i = 0; i < t.count; i++) {
     if (!allowed || allowed[t.source[i]].has(t.site[i])) bySource[t.source[i]].push(i);
   }
-  return bySource.map((all) => {
-    if (all.length <= perProgram) return all;
-    return Array.from(
-      { length: perProgram },
-      (_, k) => all[Math.floor(k * all.length / perProgram)],
-    );
-  });
+  return bySource.map((all) => thinEvenly(all, perProgram));
+}
+
+/** At most `n` items of `list`, evenly spread over it (all of it when it is no longer). */
+export function thinEvenly<T>(list: readonly T[], n: number): T[] {
+  if (list.length <= n) return [...list];
+  return Array.from({ length: n }, (_, k) => list[Math.floor(k * list.length / n)]);
 }
 
 /** One embedding per source: the mean of the mean-pooled graph embeddings of its sampled instances. */
