@@ -14,7 +14,7 @@ RUN := $(DENO) run -A
 # Debian packages: the tracer's tool kit, the static side, compilers, and the
 # SPEC CPU2006-analog workloads (PAPER.md section 4).
 APT_PACKAGES := valgrind binutils gcc gcc-12 clang make bzip2 perl gnugo hmmer \
-  sjeng libquantum-dev x264 xalan
+  sjeng libquantum-dev libx264-dev xalan
 APT_STAMP := build/.apt-$(shell echo $(APT_PACKAGES) | md5sum | cut -c1-8)
 # Only the tests need these: the report test opens report.html in headless Chromium.
 TEST_APT_PACKAGES := chromium

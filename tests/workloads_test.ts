@@ -4,13 +4,18 @@ import { UserError } from "../lib/common/mod.ts";
 import {
   GENERATORS,
   listWorkloads,
+  MIN_USABLE_SHARE,
   type ParamValue,
   parseManifest,
   resolveWorkload,
   Rng,
   runNative,
+  traceProblem,
   traceSuite,
+  usableWorkloads,
 } from "../lib/workloads/mod.ts";
+import { traceProgram } from "../lib/trace/mod.ts";
+import { ensureTracer } from "../lib/trace/testing.ts";
 
 /** Small parameters per generator, so that the determinism checks stay fast. */
 const SMALL_PARAMS: Record<string, Record<string, ParamValue>> = {
@@ -211,6 +216,97 @@ Deno.test("traceSuite: traces a kernel's window, then reuses the up-to-date trac
     const second = await traceSuite(options);
     assert.ok(second.rows[0].reused);
     assert.equal(second.rows[0].branches, row.branches);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("every workload's first input traces a non-empty window under the tracer", async () => {
+  await ensureTracer();
+  const dir = await Deno.makeTempDir({ prefix: "ncf-suite-all-" });
+  try {
+    for (const w of listWorkloads()) {
+      const run = await resolveWorkload(w.name, { input: w.inputs[0].name, scale: "small" });
+      const result = await traceProgram({
+        program: run.program,
+        args: run.args,
+        out: join(dir, `${w.name}.trace`),
+        skip: run.skip,
+        window: 200_000,
+        stdin: run.stdin,
+        stdout: "null",
+        cwd: run.cwd,
+        env: run.env,
+        quiet: true,
+      });
+      const where = `${w.name}/${w.inputs[0].name}: ended ${JSON.stringify(result.end)}`;
+      assert.equal(result.end.how, "window", where);
+      assert.ok(result.windowFull && result.branches > 0 && result.loads > 0, where);
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("traceProblem: empty, killed and short traces are unusable, full ones are not", () => {
+  const row = {
+    workload: "w",
+    input: "i",
+    trace: "t",
+    instructions: 5e6,
+    branches: 1000,
+    branches_taken: 400,
+    loads: 2000,
+    branch_pcs: 10,
+    load_pcs: 20,
+    snapshots: 5,
+    bytes: 100,
+    bytes_per_event: 1,
+    seconds: 1,
+    end: "window",
+    window_full: true,
+    reused: false,
+  };
+  assert.equal(traceProblem(row), undefined);
+  assert.match(
+    traceProblem({ ...row, instructions: 0, branches: 0, end: "exit 0", window_full: false })!,
+    /empty/,
+  );
+  assert.match(
+    traceProblem({ ...row, instructions: 1e5, end: "SIGILL", window_full: false })!,
+    /SIGILL/,
+  );
+  assert.match(traceProblem({ ...row, end: "exit 0", window_full: false })!, /before the window/);
+});
+
+Deno.test("traceSuite: a failing workload is listed as unusable and the others go on", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "ncf-suite-fail-" });
+  try {
+    const good = listWorkloads().filter((w) => w.name === "bst" || w.name === "listwalk");
+    const broken = { ...good[0], name: "no-such-workload" };
+    const summary = await traceSuite({
+      scale: "small",
+      workloads: [...good, broken],
+      inputs: "first",
+      dir,
+      quiet: true,
+    });
+    assert.equal(summary.rows.length, 2);
+    assert.deepEqual(summary.unusable.map((u) => u.workload), ["no-such-workload"]);
+    assert.deepEqual(usableWorkloads(summary).sort(), ["bst", "listwalk"]);
+    // Two of three usable is enough; one of two is not (MIN_USABLE_SHARE of 2/3).
+    assert.ok(MIN_USABLE_SHARE > 0.5 && MIN_USABLE_SHARE <= 2 / 3);
+    await assert.rejects(
+      () =>
+        traceSuite({
+          scale: "small",
+          workloads: [good[0], broken],
+          inputs: "first",
+          dir,
+          quiet: true,
+        }),
+      (e: unknown) => e instanceof UserError && /1 of 2 workloads/.test(e.message),
+    );
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

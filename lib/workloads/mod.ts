@@ -30,6 +30,15 @@ export type { GeneratorContext, InputGenerator } from "./generators/mod.ts";
 export { Rng } from "./random.ts";
 export type { Seed } from "./random.ts";
 export { runNative } from "./native.ts";
-export { DEFAULT_SNAPSHOTS, formatSummary, tracePath, tracesDir, traceSuite } from "./suite.ts";
-export type { SuiteRow, SuiteSummary, TraceSuiteOptions } from "./suite.ts";
+export {
+  DEFAULT_SNAPSHOTS,
+  formatSummary,
+  MIN_USABLE_SHARE,
+  tracePath,
+  traceProblem,
+  tracesDir,
+  traceSuite,
+  usableWorkloads,
+} from "./suite.ts";
+export type { SuiteRow, SuiteSummary, TraceSuiteOptions, UnusableTrace } from "./suite.ts";
 export type { NativeResult, NativeRunOptions } from "./native.ts";
