@@ -35,19 +35,16 @@ TRACER_LDFLAGS := -static -nodefaultlibs -nostartfiles -u _start -Wl,--build-id=
 
 .PHONY: all deps deno apt tracer traces corpus test bench bench-trace bench-model bench-baselines report fmt lint check clean
 
-# The experiments (experiments/*.ts), in the order `make` runs them; each
-# reuses what is cached in data/cache/experiments/ and resumes when interrupted.
-EXPERIMENTS := history_failure branch_prediction prefetching generalization ablations encodings lead
-# Experiments on the algorithm corpus (data/algorithms/) instead of the workload traces.
-CORPUS_EXPERIMENTS := algorithm_classification
-# Seeds per experiment (3 at small scale, 5 at full) and training processes at once.
+# The studies are listed in experiments/registry.ts; `deno task exp list` shows them.
+# Seeds per study (3 at small scale, 5 at full) and training processes at once.
 SEEDS ?= $(if $(filter full,$(SCALE)),5,3)
 JOBS ?= 2
-.PHONY: experiments $(foreach p,experiment- run-experiment-,$(addprefix $(p),$(EXPERIMENTS) $(CORPUS_EXPERIMENTS)))
+EXP_ARGS = --scale $(SCALE) --seeds $(SEEDS) --jobs $(JOBS)
+.PHONY: experiments
 
-# Traces -> every experiment -> results/setup.json -> the report.
+# Traces -> every study -> results/setup.json -> the report.
 all: experiments
-	$(RUN) lib/report/cli.ts
+	$(RUN) experiments/run.ts report
 
 deps: deno apt tracer
 
@@ -92,22 +89,15 @@ $(TRACER): $(TRACER_SRC) Makefile | $(APT_STAMP)
 traces: deps
 	SCALE=$(SCALE) $(RUN) lib/workloads/cli.ts traces --scale $(SCALE) $(if $(ONLY),--only $(ONLY))
 
-# Every experiment in order, then results/setup.json.
+# Every study of experiments/registry.ts in order, then results/setup.json; each
+# reuses what is cached in data/cache/experiments/ and resumes when interrupted.
 experiments: traces corpus
-	@for e in $(EXPERIMENTS) $(CORPUS_EXPERIMENTS); do \
-	  echo "== experiment $$e ($(SCALE), $(SEEDS) seeds) =="; \
-	  start=$$(date +%s); \
-	  $(MAKE) --no-print-directory run-experiment-$$e || exit 1; \
-	  echo "== $$e took $$(( $$(date +%s) - start ))s =="; \
-	done
-	$(RUN) experiments/setup.ts --scale $(SCALE) --seeds $(SEEDS)
+	$(RUN) experiments/run.ts all $(EXP_ARGS)
+	$(RUN) experiments/algorithm_classification.ts --scale $(SCALE) --seeds $(SEEDS)
 
-# One experiment: make experiment-branch_prediction (run-experiment-X skips the prerequisites).
-$(addprefix experiment-,$(EXPERIMENTS)): experiment-%: traces run-experiment-%
-$(addprefix experiment-,$(CORPUS_EXPERIMENTS)): experiment-%: corpus run-experiment-%
-$(addprefix run-experiment-,$(EXPERIMENTS) $(CORPUS_EXPERIMENTS)): run-experiment-%:
-	$(RUN) experiments/$*.ts --scale $(SCALE) --seeds $(SEEDS) \
-	  $(if $(filter $*,$(CORPUS_EXPERIMENTS)),,--jobs $(JOBS))
+# One study: make experiment-branch_prediction.
+experiment-%: traces corpus
+	$(RUN) experiments/run.ts $* $(EXP_ARGS)
 
 # The algorithm-classification corpus (data/algorithms/): build, trace, index;
 # ONLY=a,b limits the classes.
@@ -120,7 +110,7 @@ test: deps $(TEST_APT_STAMP)
 # results/report.md and the self-contained results/report.html, from whatever
 # results/*.json, *.csv and *.png the experiments have written.
 report: deno
-	$(RUN) lib/report/cli.ts
+	$(RUN) experiments/run.ts report
 
 bench: bench-trace
 

@@ -1,141 +1,95 @@
 /**
- * Experiment `ablations`: what each part of NCF contributes, on the plan's
- * subset of workloads (time split): static-only (values hidden) and
- * dynamic-only (values kept, the static code structure removed: no
- * control-flow and def-use edges) against the fused graph; branch-only and
- * address-only networks against the multi-task one.
+ * Study `ablations`: what each part of NCF contributes, on a subset of workloads (time split):
+ * static-only (values hidden) and dynamic-only (values kept, the code structure's edges removed)
+ * against the fused graph; branch-only and address-only networks against the multi-task one.
  *
  * @module
  */
-import { join } from "node:path";
-import { runMain } from "../lib/common/mod.ts";
 import {
   ALL_WORKLOADS,
+  type CachedDataset,
   cachedDerived,
   describeTraces,
   gainVerdict,
-  GNN_METRICS,
+  GNN_COLUMNS,
+  gnnCharts,
   gnnRows,
-  metricOf,
-  parseExperimentArgs,
   pct,
   relativeErrorReduction,
-  suiteDataset,
-  suiteTraces,
-  trainingSeconds,
-  trainVariants,
-  type Variant,
+  type ResultInput,
+  type Study,
+  type SuiteData,
+  suiteData,
 } from "../lib/experiments/mod.ts";
-import {
-  aggregate,
-  barChart,
-  seriesFromAggregates,
-  writeExperimentMeta,
-  writeResults,
-} from "../lib/report/mod.ts";
 
-const NAME = "ablations";
-const DESCRIPTION =
-  "Static-only vs dynamic-only vs fused graphs, and branch-only / address-only vs multi-task, on\n" +
-  "the plan's subset of workloads.";
 /** Edge types of the static code structure that the dynamic-only graph drops. */
 const STATIC_EDGES = ["control_next", "control_target", "def_use"];
 
-await runMain(async () => {
-  const args = parseExperimentArgs(Deno.args, NAME, DESCRIPTION);
-  if (!args) return;
-  const started = performance.now();
-  const traces = await suiteTraces({
-    scale: args.scale,
-    plan: args.plan,
-    workloads: args.plan.subset,
-    inputs: "first",
-  });
-  const dataset = await suiteDataset(traces, args.plan, { quiet: args.quiet });
-  const dynamic = await cachedDerived(dataset, `drop edges ${STATIC_EDGES}`, {
-    dropEdgeTypes: STATIC_EDGES,
-  });
-  const variants: Variant[] = [
-    { method: "NCF (fused, multi-task)" },
-    { method: "static-only", staticOnly: true },
-    { method: "dynamic-only", dataset: dynamic },
-    { method: "branch-only", task: "branch" },
-    { method: "address-only", task: "address" },
-  ];
-  const { models } = await trainVariants(args, dataset, variants, () => Promise.resolve());
-  const rows = gnnRows(dataset, traces, models);
-  await writeResults(NAME, rows, { dir: args.results, metrics: GNN_METRICS });
+/** The workloads of the subset studies (encodings and lead use the same, so they share models). */
+export const SUBSET = {
+  small: { subset: ["bzip2", "sjeng", "listwalk"] },
+  full: { subset: ["bzip2", "sjeng", "libquantum", "listwalk", "bfs", "xalan"] },
+  tiny: { subset: ["bst", "listwalk"] },
+};
+type Sizes = { subset: string[] };
+type Data = SuiteData & { dynamic: CachedDataset };
 
-  const at = (method: string, metric: string) => metricOf(rows, ALL_WORKLOADS, method, metric);
-  const fusedB = at(variants[0].method, "branch_misprediction_rate");
-  const fusedA = at(variants[0].method, "address_line_accuracy");
-  const versus = (method: string) => ({
-    branchErrorReduction: at(method, "branch_misprediction_rate").map((r, k) =>
+/** Fused minus each ablated variant, per seed: branch error reduction and line-accuracy gain. */
+function versus({ table }: ResultInput<Sizes, Data, undefined>, id: string) {
+  const at = (m: string, metric: string) => table.values(ALL_WORKLOADS, m, metric);
+  const fusedB = at("ncf", "branch_misprediction_rate");
+  const fusedA = at("ncf", "address_line_accuracy");
+  return {
+    branchErrorReduction: at(id, "branch_misprediction_rate").map((r, k) =>
       relativeErrorReduction(r, fusedB[k])
     ),
-    addressLineGain: at(method, "address_line_accuracy").map((a, k) => fusedA[k] - a),
-  });
-  const vsStatic = versus("static-only");
-  const vsDynamic = versus("dynamic-only");
-  const vsBranchOnly = versus("branch-only").branchErrorReduction;
-  const vsAddressOnly = versus("address-only").addressLineGain;
-  // A component helps when removing it hurts both tasks: the smaller of the two gains decides.
-  const both = (v: ReturnType<typeof versus>) =>
-    v.branchErrorReduction.map((g, k) => Math.min(g, v.addressLineGain[k]));
+    addressLineGain: at(id, "address_line_accuracy").map((a, k) => fusedA[k] - a),
+  };
+}
 
-  const workloads = [...traces.map((t) => t.workload), ALL_WORKLOADS];
-  const aggregates = aggregate(rows, GNN_METRICS);
-  await barChart({
-    title: "Ablations: branch misprediction rate (mean ± std over seeds)",
-    out: join(args.results, `${NAME}.png`),
-    ...seriesFromAggregates(aggregates, "branch_misprediction_rate", { workloads, scale: 100 }),
-    yLabel: "misprediction rate (%)",
-    yMin: 0,
-  });
-  await barChart({
-    title: "Ablations: next-address line accuracy (mean ± std over seeds)",
-    out: join(args.results, `${NAME}_address.png`),
-    ...seriesFromAggregates(aggregates, "address_line_accuracy", { workloads, scale: 100 }),
-    yLabel: "line accuracy (%)",
-    yMin: 0,
-  });
-  await writeExperimentMeta({
-    name: NAME,
-    title: "Ablations: static vs dynamic vs fused, single- vs multi-task",
-    measures:
-      "Branch misprediction rate and next-address accuracy on the sampled test instances of the subset workloads for the fused multi-task NCF, the same network with values hidden (static-only), with the code-structure edges removed (dynamic-only), and trained on one task only.",
-    settings: {
-      scale: args.planScale,
-      seeds: args.seeds,
-      plan: args.plan,
-      traces: describeTraces(traces),
-      dynamicOnlyDropsEdges: STATIC_EDGES,
-      datasets: {
-        fused: dataset.dir,
-        dynamicOnly: dynamic.dir,
-        instances: dataset.dataset.instances.count,
-      },
-      gains: { vsStatic, vsDynamic, vsBranchOnly, vsAddressOnly },
-      training: models.map((m) => ({
-        method: m.method,
-        seed: m.seed,
-        seconds: Math.round(trainingSeconds(m.record)),
-      })),
-      measuredSeconds: { experimentWall: Math.round((performance.now() - started) / 1000) },
-    },
-    claims: [
+/** A component helps when removing it hurts both tasks: the smaller of the two gains decides. */
+const both = (v: ReturnType<typeof versus>) =>
+  v.branchErrorReduction.map((g, k) => Math.min(g, v.addressLineGain[k]));
+
+const study: Study<Sizes, Data, undefined> = {
+  name: "ablations",
+  title: "Ablations: static vs dynamic vs fused, single- vs multi-task",
+  measures:
+    "Branch misprediction rate and next-address accuracy on the sampled test instances of the subset workloads for the fused multi-task NCF, the same network with values hidden (static-only), with the code-structure edges removed (dynamic-only), and trained on one task only.",
+  sizes: SUBSET,
+  async data(ctx) {
+    const data = await suiteData(ctx, ctx.sizes.subset);
+    const dynamic = await cachedDerived(data.dataset, `drop edges ${STATIC_EDGES}`, {
+      dropEdgeTypes: STATIC_EDGES,
+    });
+    return { ...data, dynamic };
+  },
+  models: (_ctx, { dataset, dynamic }) => [
+    { method: "ncf", dataset },
+    { method: "static-only", dataset, spec: { staticOnly: true } },
+    { method: "dynamic-only", dataset: dynamic },
+    { method: "branch-only", dataset, spec: { task: "branch" } },
+    { method: "address-only", dataset, spec: { task: "address" } },
+  ],
+  score: ({ data, models }) => gnnRows(data.traces, models),
+  metrics: GNN_COLUMNS,
+  claims(input) {
+    const [vsStatic, vsDynamic] = [versus(input, "static-only"), versus(input, "dynamic-only")];
+    const vsBranchOnly = versus(input, "branch-only").branchErrorReduction;
+    const vsAddressOnly = versus(input, "address-only").addressLineGain;
+    const measured = (v: ReturnType<typeof versus>) =>
+      `branch error reduction ${pct(v.branchErrorReduction)}, address line accuracy ${
+        pct(v.addressLineGain)
+      } points`;
+    return [
       {
         paper: "Fusing dynamic values with the static graph beats the static graph alone",
-        measured: `fused vs static-only: branch error reduction ${
-          pct(vsStatic.branchErrorReduction)
-        }, address line accuracy ${pct(vsStatic.addressLineGain)} points`,
+        measured: `fused vs static-only: ${measured(vsStatic)}`,
         reproduced: gainVerdict(both(vsStatic), 0),
       },
       {
         paper: "Fusing the static code structure with the values beats the values alone",
-        measured: `fused vs dynamic-only: branch error reduction ${
-          pct(vsDynamic.branchErrorReduction)
-        }, address line accuracy ${pct(vsDynamic.addressLineGain)} points`,
+        measured: `fused vs dynamic-only: ${measured(vsDynamic)}`,
         reproduced: gainVerdict(both(vsDynamic), 0),
       },
       {
@@ -145,22 +99,28 @@ await runMain(async () => {
         }; vs address-only: line accuracy ${pct(vsAddressOnly)} points`,
         reproduced: gainVerdict(vsBranchOnly.map((g, k) => Math.min(g, vsAddressOnly[k])), 0),
       },
-    ],
-    notes: [
-      `Subset: ${
-        args.plan.subset.join(", ")
-      } (first input, time split, the same site selection and sampling as branch_prediction).`,
-      `dynamic-only keeps every node and its value but drops the ${
-        STATIC_EDGES.join(", ")
-      } edges (a dataset-level edit, lib/experiments/datasets.ts deriveDataset), so the task node sees only its own operands and their address computations; instruction nodes still start from zeros.`,
-      "Verdicts: yes when the fused (or multi-task) network is better on both tasks on every seed; no when it is never better; inconclusive when seeds disagree (a gain is the smaller of the branch error reduction and the line-accuracy difference). The paper gives no number for these.",
-    ],
-    reportMetrics: ["branch_misprediction_rate", "address_line_accuracy", "address_exact_accuracy"],
-    chartCaption: "Branch misprediction rate per workload and variant.",
-    charts: [{
-      file: `${NAME}_address.png`,
-      caption: "Next-address line accuracy per workload and variant.",
-    }],
-  }, { dir: args.results });
-  console.error(`results: ${join(args.results, NAME)}.{csv,png,json}`);
-});
+    ];
+  },
+  charts: gnnCharts("Ablations", "variant"),
+  notes: ({ ctx }) => [
+    `Subset: ${
+      ctx.sizes.subset.join(", ")
+    } (first input, time split, the same site selection and sampling as branch_prediction).`,
+    `dynamic-only keeps every node and its value but drops the ${
+      STATIC_EDGES.join(", ")
+    } edges (a dataset-level edit, lib/experiments/datasets.ts deriveDataset), so the task node sees only its own operands and their address computations.`,
+    "Verdicts: yes when the fused (or multi-task) network is better on both tasks on every seed; no when it is never better; inconclusive when seeds disagree (a gain is the smaller of the branch error reduction and the line-accuracy difference). The paper gives no number for these.",
+  ],
+  settings: (input) => ({
+    traces: describeTraces(input.data.traces),
+    dynamicOnlyDropsEdges: STATIC_EDGES,
+    gains: {
+      vsStatic: versus(input, "static-only"),
+      vsDynamic: versus(input, "dynamic-only"),
+      vsBranchOnly: versus(input, "branch-only").branchErrorReduction,
+      vsAddressOnly: versus(input, "address-only").addressLineGain,
+    },
+  }),
+};
+
+export default study;

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { join } from "node:path";
+import { isAbsolute, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 /** The repository's top folder. */
@@ -18,3 +18,9 @@ export const CACHE_DIR: string = join(ROOT, "data", "cache");
 
 /** Experiment outputs: CSV tables, charts, the report. */
 export const RESULTS_DIR: string = join(ROOT, "results");
+
+/** `path` relative to the repository when it is inside it (for reports and settings), else as is. */
+export function repoPath(path: string): string {
+  const rel = relative(ROOT, resolve(path));
+  return rel.startsWith("..") || isAbsolute(rel) ? path : rel;
+}

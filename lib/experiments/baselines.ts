@@ -25,6 +25,7 @@ import {
 } from "../baselines/mod.ts";
 import { openTrace } from "../trace/mod.ts";
 import { cachedJson, hashOf, traceIdentity } from "./cache.ts";
+import type { TraceTests } from "./suite.ts";
 
 /** Branch predictors the experiments compare, in the registry's order. */
 export const BRANCH_BASELINES: readonly string[] = BRANCH_PREDICTOR_NAMES;
@@ -200,4 +201,51 @@ export async function addressBaselines(
         : {}),
     };
   });
+}
+
+/** Every branch baseline on each trace of `tests`, recorded at its test instances, in order. */
+export async function branchBaselinesAt(
+  tests: readonly TraceTests[],
+  options: { quiet?: boolean } = {},
+): Promise<BranchBaselines[]> {
+  const out: BranchBaselines[] = [];
+  for (const t of tests) {
+    out.push(await branchBaselines(t.trace.path, t.trace.stats.testFrom, t.at, options));
+  }
+  return out;
+}
+
+/** The address baselines of one trace: the online predictors, and the LSTM per seed. */
+export interface TraceAddressBaselines {
+  online: AddressBaselines;
+  /** One per seed, in seed order. */
+  lstm: AddressBaselines[];
+}
+
+/**
+ * The online address baselines on each trace of `tests`, and the embedding LSTM per seed on the
+ * loads of the trace's selected load sites, recorded at the test instances, in order.
+ */
+export async function addressBaselinesAt(
+  tests: readonly TraceTests[],
+  options: { lstm: LstmOptions; seeds: number[]; quiet?: boolean },
+): Promise<TraceAddressBaselines[]> {
+  const out: TraceAddressBaselines[] = [];
+  for (const t of tests) {
+    const testFrom = t.trace.stats.testFrom;
+    const sites = t.trace.sites.filter((s) => t.trace.stats.kind[s] === "l");
+    const quiet = options.quiet;
+    const online = await addressBaselines(t.trace.path, testFrom, t.at, { quiet });
+    const lstm: AddressBaselines[] = [];
+    for (const seed of options.seeds) {
+      lstm.push(
+        await addressBaselines(t.trace.path, testFrom, t.at, {
+          lstm: { options: options.lstm, seed, sites },
+          quiet,
+        }),
+      );
+    }
+    out.push({ online, lstm });
+  }
+  return out;
 }

@@ -12,7 +12,6 @@
  *
  * @module
  */
-import { mean, type ResultRow, sampleStd, type Verdict } from "../report/mod.ts";
 
 /** Branch metrics of one method on sampled instances. */
 export interface BranchSampleMetrics {
@@ -84,46 +83,4 @@ export function addressMetrics(
     if (Math.floor(p / 64) === Math.floor(actual[k] / 64)) line++;
   }
   return { line_accuracy: line / n, exact_accuracy: exact / n, coverage: covered / n };
-}
-
-/** (baseline error - error) / baseline error: the share of the baseline's errors removed. */
-export function relativeErrorReduction(baselineError: number, error: number): number {
-  return baselineError > 0 ? (baselineError - error) / baselineError : 0;
-}
-
-/** (accuracy - baseline accuracy) / baseline accuracy. */
-export function relativeAccuracyGain(baselineAccuracy: number, accuracy: number): number {
-  return baselineAccuracy > 0 ? (accuracy - baselineAccuracy) / baselineAccuracy : 0;
-}
-
-/**
- * The verdict on a claimed gain from per-seed gains: `yes` when every seed
- * gains and the mean reaches `target`; `partly` when every seed gains but
- * less; `no` when no seed gains; `inconclusive` when seeds disagree.
- */
-export function gainVerdict(gains: number[], target: number): Verdict {
-  if (gains.length === 0) return "inconclusive";
-  if (gains.every((g) => g > 0)) return mean(gains) >= target ? "yes" : "partly";
-  if (gains.every((g) => g <= 0)) return "no";
-  return "inconclusive";
-}
-
-/** `12.3% ± 0.4` (mean ± sample std over seeds) for fractions. */
-export function pct(values: number[], digits = 1): string {
-  const std = sampleStd(values);
-  return `${(100 * mean(values)).toFixed(digits)}%` +
-    (Number.isNaN(std) ? "" : ` ± ${(100 * std).toFixed(digits)}`);
-}
-
-/** The rows of `method` for `workload`, by seed. */
-export function metricOf(
-  rows: ResultRow[],
-  workload: string,
-  method: string,
-  metric: string,
-): number[] {
-  return rows.filter((r) => r.workload === workload && r.method === method)
-    .sort((a, b) => a.seed - b.seed)
-    .map((r) => r.metrics[metric])
-    .filter((v) => v !== undefined);
 }

@@ -18,7 +18,52 @@ import {
   type TrainSpec,
 } from "../model/mod.ts";
 import { cacheDir, hashOf, readCachedJson } from "./cache.ts";
+import type { Plan } from "./config.ts";
 import type { CachedDataset } from "./datasets.ts";
+
+/** A model a study trains once per seed: what differs from the plan's fused multi-task binary GNN. */
+export interface ModelRequest {
+  /** Method id (lib/experiments/methods.ts), e.g. `"static-only"`. */
+  method: string;
+  /** The dataset it trains and is evaluated on. */
+  dataset: CachedDataset;
+  spec?: Partial<Pick<TrainSpec, "task" | "staticOnly" | "encoding">>;
+  /** Training options (default: the plan's). */
+  training?: Omit<TrainOptions, "seed">;
+}
+
+/** A trained model of one request and seed. */
+export interface SeedModel {
+  /** Method id. */
+  method: string;
+  seed: number;
+  model: NcfModel;
+  record: ModelRecord;
+  /** The dataset it was trained on. */
+  dataset: CachedDataset;
+}
+
+/** The spec of a request under `plan`. */
+export function specOf(plan: Plan, request: ModelRequest): TrainSpec {
+  return {
+    ...plan.model,
+    task: request.spec?.task ?? "multi",
+    staticOnly: request.spec?.staticOnly ?? false,
+    encoding: request.spec?.encoding ?? "binary",
+  };
+}
+
+/** One job per seed of each request, in request-major order. */
+export function jobsOf(plan: Plan, seeds: number[], requests: ModelRequest[]): ModelJob[] {
+  return requests.flatMap((r) =>
+    seeds.map((seed) => ({
+      label: `${r.method} seed ${seed}`,
+      dataset: r.dataset,
+      spec: specOf(plan, r),
+      options: { ...(r.training ?? plan.training), seed },
+    }))
+  );
+}
 
 /** One model to train. */
 export interface ModelJob {
@@ -126,6 +171,26 @@ export async function trainModels(
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(options.jobs, todo.length)) }, lane));
   return dirs;
+}
+
+/**
+ * Trains what is missing of every request x seed (see {@linkcode trainModels}) and loads each best
+ * model, in request-major order.
+ */
+export async function trainRequests(
+  plan: Plan,
+  options: { seeds: number[]; jobs: number; quiet?: boolean },
+  requests: ModelRequest[],
+): Promise<SeedModel[]> {
+  const loaded = await trainedModels(jobsOf(plan, options.seeds, requests), options);
+  const n = options.seeds.length;
+  return loaded.map((m, k) => ({
+    method: requests[Math.floor(k / n)].method,
+    seed: options.seeds[k % n],
+    model: m.model,
+    record: m.record,
+    dataset: requests[Math.floor(k / n)].dataset,
+  }));
 }
 
 /** Trains what is missing (see {@linkcode trainModels}) and loads every job's best model. */

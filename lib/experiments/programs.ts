@@ -1,5 +1,6 @@
 /**
- * Small C programs of `tests/programs/` traced for the experiments: compiled
+ * Small C programs of `tests/programs/` traced for the studies (history_failure's
+ * `random_branch` and `list_chase`): compiled
  * (`gcc -O1 -g`), traced with snapshots at chosen instructions of one
  * function, optionally from that function's first execution on, and cached
  * under `data/cache/experiments/programs/` by source, arguments and snapshot
@@ -8,11 +9,25 @@
  * @module
  */
 import { join } from "node:path";
-import { atomicWriteJson, ROOT } from "../common/mod.ts";
+import { atomicWriteJson, repoPath, ROOT } from "../common/mod.ts";
 import { loadObject } from "../disasm/mod.ts";
+import { TASK_ADDRESS, TASK_BRANCH } from "../graph/mod.ts";
 import { openTrace, traceProgram } from "../trace/mod.ts";
 import { compileTestProgram, ensureTracer } from "../trace/testing.ts";
+import {
+  type AddressBaselines,
+  BRANCH_BASELINES,
+  type BranchBaselines,
+  ONLINE_ADDRESS_BASELINES,
+  type RecordPoints,
+} from "./baselines.ts";
+import type { SeedModel } from "./models.ts";
+import { LSTM_PREDICTOR } from "../baselines/mod.ts";
 import { cacheDir, hashOf, readCachedJson } from "./cache.ts";
+import { type CachedDataset, cachedDataset, indicesOf } from "./datasets.ts";
+import { siteStats } from "./sites.ts";
+import { label } from "./methods.ts";
+import type { ResultRow } from "../report/mod.ts";
 
 /** What to trace of a test program. */
 export interface ProgramTraceOptions {
@@ -117,4 +132,260 @@ export async function traceTestProgram(options: ProgramTraceOptions): Promise<Pr
   const result = { binary, trace, snapshots, skip };
   await atomicWriteJson(recordPath, result);
   return result;
+}
+
+/** A traced test program as history_failure scores it: the dataset and the instances it scores. */
+export interface TestProgram {
+  /** The program's name, its workload in the results. */
+  name: string;
+  trace: string;
+  /** Where the test part starts (instruction count). */
+  testFrom: number;
+  dataset: CachedDataset;
+  /** Dataset indices of the scored test instances. */
+  idx: number[];
+  /** The same as record points for the baselines. */
+  at: RecordPoints;
+  /** The outcome (branch) or next address (load) of each scored instance. */
+  actual: number[];
+  /** Accuracy of a blind guess: the majority outcome, or 0 for addresses. */
+  chance: number;
+  /** Workload name -> positions in `idx` it pools (the program, and for loads each load too). */
+  groups: Map<string, number[]>;
+  /** Instructions skipped before the window. */
+  skip: number;
+  settings: Record<string, unknown>;
+}
+
+/** Sizes of {@linkcode randomBranch} and {@linkcode listChase}. */
+export interface TestProgramSizes {
+  randomBranchLength: number;
+  listNodes: number;
+  maxPerSite: number;
+}
+
+/** The dataset of one traced program with one task, and its test indices (cached). */
+async function programDataset(
+  trace: ProgramTrace,
+  name: string,
+  input: string,
+  task: "branch" | "address",
+  options: { maxPerSite: number; quiet: boolean },
+) {
+  const dataset = await cachedDataset({
+    traces: [{ path: trace.trace, workload: name, input }],
+    options: { tasks: [task], split: { kind: "time" }, maxPerSite: options.maxPerSite, seed: 1 },
+  }, { quiet: options.quiet });
+  const test = indicesOf(dataset.dataset, {
+    split: "test",
+    task: task === "branch" ? TASK_BRANCH : TASK_ADDRESS,
+  });
+  return { dataset, test, stats: await siteStats(trace.trace) };
+}
+
+/**
+ * `random_branch`: a branch on freshly loaded random data; the scored site is the site of
+ * `count_big` whose test outcomes are the most balanced.
+ */
+export async function randomBranch(
+  args: { quiet: boolean },
+  sizes: TestProgramSizes,
+): Promise<TestProgram> {
+  const name = "random_branch";
+  const rb = await traceTestProgram({
+    name,
+    args: [String(sizes.randomBranchLength)],
+    func: "count_big",
+    keep: (flow) => flow === "branch",
+  });
+  const { dataset, test, stats } = await programDataset(
+    rb,
+    name,
+    String(sizes.randomBranchLength),
+    "branch",
+    {
+      maxPerSite: sizes.maxPerSite,
+      quiet: args.quiet,
+    },
+  );
+  const t = dataset.dataset.instances;
+  const bySite = Map.groupBy(test, (i) => t.site[i]);
+  const takenShare = (l: number[]) => l.filter((i) => t.label[i] === 1n).length / l.length;
+  const [site, idx] =
+    [...bySite].sort(([, a], [, b]) =>
+      Math.abs(takenShare(a) - 0.5) - Math.abs(takenShare(b) - 0.5)
+    )[0];
+  const takenRate = takenShare(idx);
+  return {
+    name,
+    trace: rb.trace,
+    testFrom: stats.testFrom,
+    dataset,
+    idx,
+    at: { site: idx.map((i) => t.site[i]), icount: idx.map((i) => t.icount[i]) },
+    actual: idx.map((i) => Number(t.label[i])),
+    chance: Math.max(takenRate, 1 - takenRate),
+    groups: new Map([[name, idx.map((_, k) => k)]]),
+    skip: rb.skip,
+    settings: {
+      trace: repoPath(rb.trace),
+      snapshots: rb.snapshots,
+      dataSite: site,
+      testInstances: idx.length,
+      takenRate,
+      datasetInstances: t.count,
+    },
+  };
+}
+
+/**
+ * `list_chase`: one walk over a shuffled linked list, never revisited; the scored instances are the
+ * test loads of the loop body, pooled and per load (named by its instruction).
+ */
+export async function listChase(
+  args: { quiet: boolean },
+  sizes: TestProgramSizes,
+): Promise<TestProgram> {
+  const name = "list_chase";
+  const lc = await traceTestProgram({
+    name,
+    args: [String(sizes.listNodes), String(sizes.listNodes)],
+    func: "walk",
+    keep: (_flow, text) => text.includes("PTR ["),
+    startAtFunction: true,
+  });
+  const { dataset, test, stats } = await programDataset(
+    lc,
+    name,
+    String(sizes.listNodes),
+    "address",
+    {
+      maxPerSite: sizes.maxPerSite,
+      quiet: args.quiet,
+    },
+  );
+  const t = dataset.dataset.instances;
+  const idx = Array.from(test);
+  const sites = idx.map((i) => t.site[i]);
+  const code = await loadObject(lc.binary, { quiet: true });
+  const trace = await openTrace(lc.trace);
+  for await (const _ of trace.chunks()) {
+    // The trace defines its sites while it streams.
+  }
+  const groups = new Map([[name, idx.map((_, k) => k)]]);
+  for (const site of new Set(sites)) {
+    const text = code.instructionAt(trace.meta.sites[site].offset)?.text ?? `site ${site}`;
+    groups.set(
+      `${name}: ${text.replace(/\s+/g, " ")}`,
+      sites.flatMap((s, k) => (s === site ? [k] : [])),
+    );
+  }
+  return {
+    name,
+    trace: lc.trace,
+    testFrom: stats.testFrom,
+    dataset,
+    idx,
+    at: { site: sites, icount: idx.map((i) => t.icount[i]) },
+    actual: idx.map((i) => Number(t.label[i])),
+    chance: 0,
+    groups,
+    skip: lc.skip,
+    settings: {
+      trace: repoPath(lc.trace),
+      skip: lc.skip,
+      loadSites: [...new Set(sites)],
+      testInstances: idx.length,
+      datasetInstances: t.count,
+    },
+  };
+}
+
+/** Which of a test program's scored instances one method got right (`seed` absent: every seed). */
+export interface ProgramHits {
+  /** Method id. */
+  method: string;
+  seed?: number;
+  /** 1 when the method is right at position `k` of the program's scored instances. */
+  hit(k: number): number;
+}
+
+/** The accuracy rows of a test program: per group of its scored instances, per method and seed. */
+export function programRows(
+  p: TestProgram,
+  hits: readonly ProgramHits[],
+  seeds: number[],
+): ResultRow[] {
+  const rows: ResultRow[] = [];
+  for (const [workload, members] of p.groups) {
+    for (const h of hits) {
+      const accuracy = members.reduce((a, k) => a + h.hit(k), 0) / members.length;
+      for (const seed of h.seed === undefined ? seeds : [h.seed]) {
+        rows.push({
+          workload,
+          method: label(h.method),
+          seed,
+          metrics: { accuracy, chance: p.chance },
+        });
+      }
+    }
+  }
+  return rows;
+}
+
+/** Hits on `random_branch`'s scored instances: every branch baseline, and each model that trained on it. */
+export function branchHits(
+  p: TestProgram,
+  baselines: BranchBaselines,
+  models: readonly SeedModel[],
+): ProgramHits[] {
+  return [
+    ...BRANCH_BASELINES.map((method) => ({
+      method,
+      hit: (k: number) => Number(baselines.predictions[method][k] === p.actual[k]),
+    })),
+    ...modelHits(p, models, "correct"),
+  ];
+}
+
+/**
+ * Hits on `list_chase`'s scored instances (the right 64-byte line): every online address baseline,
+ * the LSTM of each seed, and each model that trained on it.
+ */
+export function addressHits(
+  p: TestProgram,
+  baselines: { online: AddressBaselines; lstm: AddressBaselines[] },
+  models: readonly SeedModel[],
+  seeds: number[],
+): ProgramHits[] {
+  const sameLine = (run: AddressBaselines, method: string) => (k: number) => {
+    const predicted = run.predictions[method][k];
+    return Number(
+      predicted !== null && Math.floor(predicted / 64) === Math.floor(p.actual[k] / 64),
+    );
+  };
+  return [
+    ...ONLINE_ADDRESS_BASELINES.map((method) => ({
+      method,
+      hit: sameLine(baselines.online, method),
+    })),
+    ...seeds.map((seed, j) => ({
+      method: LSTM_PREDICTOR,
+      seed,
+      hit: sameLine(baselines.lstm[j], LSTM_PREDICTOR),
+    })),
+    ...modelHits(p, models, "lineCorrect"),
+  ];
+}
+
+/** Hits of the models trained on `p`'s dataset, by `column` of their predictions. */
+function modelHits(
+  p: TestProgram,
+  models: readonly SeedModel[],
+  column: "correct" | "lineCorrect",
+): ProgramHits[] {
+  return models.filter((m) => m.dataset === p.dataset).map((m) => {
+    const hits = m.model.predict(p.dataset.dataset, p.idx)[column];
+    return { method: m.method, seed: m.seed, hit: (k: number) => hits[k] };
+  });
 }

@@ -1,180 +1,151 @@
 /**
- * Model jobs as the experiments define them: the plan's GNN with a task,
- * an encoding and static-only or fused values, one job per seed, and the
- * main study (every workload's time split) that branch prediction and
- * prefetching share.
+ * A study is a description of one paper result: what it compares, on which
+ * data, with which metrics, charts and verdicts. `experiments/<name>.ts`
+ * exports one; the runner (`runner.ts`) does the rest: arguments, caches,
+ * the training pool, pooling over workloads, the CSV, charts and JSON, and
+ * timings.
  *
  * @module
  */
-import { type EncodingName, TASK_ADDRESS, TASK_BRANCH } from "../graph/mod.ts";
-import type { NcfModel, TrainOptions, TrainSpec } from "../model/mod.ts";
-import type { ExperimentArgs, Plan } from "./config.ts";
-import {
-  type AddressBaselines,
-  addressBaselines,
-  type BranchBaselines,
-  branchBaselines,
-  type RecordPoints,
-} from "./baselines.ts";
-import { type CachedDataset, indicesOf } from "./datasets.ts";
-import { type ModelJob, type ModelRecord, trainedModels } from "./models.ts";
-import { sourceOf, suiteDataset, type SuiteTrace, suiteTraces } from "./suite.ts";
+import type { AggregateRow, Claim, ResultRow } from "../report/mod.ts";
+import { aggregate, mean } from "../report/mod.ts";
+import type { ExperimentArgs, Plan, PlanScale } from "./config.ts";
+import type { ModelRequest, SeedModel } from "./models.ts";
+import { label } from "./methods.ts";
+import type { MetricColumn } from "./pooling.ts";
 
-/** A model variant: what differs from the plan's default fused multi-task binary GNN. */
-export interface Variant {
-  /** Method name in the results, e.g. `"NCF"`. */
-  method: string;
-  task?: TrainSpec["task"];
-  staticOnly?: boolean;
-  encoding?: EncodingName;
-  /** Train on this dataset instead of the study's (e.g. one with edge types dropped). */
-  dataset?: CachedDataset;
+/** What a study's steps are given. */
+export interface StudyContext<S> {
+  args: ExperimentArgs;
+  /** The shared plan of the scale (sites, instances, GNN, training). */
+  plan: Plan;
+  /** The study's own sizes at the scale. */
+  sizes: S;
 }
 
-/** The spec of a variant under `plan`. */
-export function specOf(plan: Plan, variant: Variant): TrainSpec {
-  return {
-    ...plan.model,
-    task: variant.task ?? "multi",
-    staticOnly: variant.staticOnly ?? false,
-    encoding: variant.encoding ?? "binary",
+/** A chart of the study: bars of one metric per workload and method, a line over methods, or its own drawing. */
+export type ChartSpec<I> =
+  | BarChartSpec
+  | LineChartSpec<I>
+  | {
+    kind: "custom";
+    suffix?: string;
+    caption: string;
+    /** Draws the chart into the PNG file `out`. */
+    draw(input: I, out: string): Promise<void>;
   };
+
+/** Bars of one metric per workload ('all' last) and method, with the std over seeds. */
+export interface BarChartSpec {
+  kind: "bar";
+  /** File name suffix: `results/<name><suffix>.png` (default: none, the study's main chart). */
+  suffix?: string;
+  metric: string;
+  title: string;
+  yLabel: string;
+  caption: string;
+  /** Multiplier of the values (100 for percentages; default 1). */
+  scale?: number;
+  width?: number;
+  yMax?: number;
 }
 
-/** One job per seed of `variant` on `dataset` (training options: the plan's unless given). */
-export function variantJobs(
-  args: ExperimentArgs,
-  dataset: CachedDataset,
-  variant: Variant,
-  training: Omit<TrainOptions, "seed"> = args.plan.training,
-): ModelJob[] {
-  return args.seeds.map((seed) => ({
-    label: `${variant.method} seed ${seed}`,
-    dataset: variant.dataset ?? dataset,
-    spec: specOf(args.plan, variant),
-    options: { ...training, seed },
-  }));
+/** A pooled metric as a line: one point per x position's method, or flat at one method's value. */
+export interface LineSeries {
+  label: string;
+  metric: string;
+  /** Plot 100 (1 - value) instead of 100 value (a misprediction rate as accuracy). */
+  flip?: boolean;
+  /** Flat at this method's value instead of following the x positions. */
+  method?: string;
+  color?: string;
 }
 
-/** A trained model of one variant and seed. */
-export interface SeedModel {
-  method: string;
-  seed: number;
-  model: NcfModel;
-  record: ModelRecord;
+/** Pooled metrics (workload 'all') of a sequence of methods (the x positions), with the std over seeds. */
+export interface LineChartSpec<I> {
+  kind: "line";
+  suffix?: string;
+  title: string;
+  xLabel: string;
+  yLabel: string;
+  caption: string;
+  /** The x positions: a label and the method whose values are plotted there. */
+  x(input: I): { label: string; method: string }[];
+  series: LineSeries[];
 }
 
-/**
- * Trains (or loads) every variant for every seed on `dataset`, `args.jobs`
- * at a time; while they train, `meanwhile` runs in this process (e.g. the
- * baselines).
- */
-export async function trainVariants<T>(
-  args: ExperimentArgs,
-  dataset: CachedDataset,
-  variants: Variant[],
-  meanwhile: () => Promise<T>,
-  training?: Omit<TrainOptions, "seed">,
-): Promise<{ models: SeedModel[]; other: T }> {
-  const jobs = variants.flatMap((v) => variantJobs(args, dataset, v, training));
-  const [loaded, other] = await Promise.all([
-    trainedModels(jobs, { jobs: args.jobs, quiet: args.quiet }),
-    meanwhile(),
-  ]);
-  const models = loaded.map((m, k) => ({
-    method: variants[Math.floor(k / args.seeds.length)].method,
-    seed: args.seeds[k % args.seeds.length],
-    model: m.model,
-    record: m.record,
-  }));
-  return { models, other };
+/** What the scoring step is given: the data, the trained models and the baselines' results. */
+export interface ScoreInput<S, D, B> {
+  ctx: StudyContext<S>;
+  data: D;
+  models: SeedModel[];
+  baselines: B;
 }
 
-/** The main study: every workload (the plan's inputs), time split, selected sites. */
-export interface MainStudy {
-  traces: SuiteTrace[];
-  dataset: CachedDataset;
+/** What the claims, notes and settings are given besides: the results table. */
+export interface ResultInput<S, D, B> extends ScoreInput<S, D, B> {
+  table: StudyTable;
 }
 
-/** The main study's traces and dataset (cached). */
-export async function mainStudy(args: ExperimentArgs): Promise<MainStudy> {
-  const traces = await suiteTraces({ scale: args.scale, plan: args.plan });
-  const dataset = await suiteDataset(traces, args.plan, { quiet: args.quiet });
-  return { traces, dataset };
+/** One paper result, described. */
+export interface Study<S = unknown, D = unknown, B = unknown> {
+  /** File name of the outputs, e.g. `branch_prediction`. */
+  name: string;
+  title: string;
+  /** What it measures, in a sentence or two (report, `--help`). */
+  measures: string;
+  /** Its charts are among the report's headline charts. */
+  headline?: boolean;
+  /** The study's own sizes per scale. */
+  sizes: Readonly<Record<PlanScale, S>>;
+  /** Traces and datasets (cached). */
+  data(ctx: StudyContext<S>): Promise<D>;
+  /** Models to train on the data, each once per seed (trained by the runner's worker pool). */
+  models?(ctx: StudyContext<S>, data: D): ModelRequest[];
+  /** History-based baselines, run in this process while the models train. */
+  baselines?(ctx: StudyContext<S>, data: D): Promise<B>;
+  /** One row per workload x method (label) x seed; the runner adds the pooled rows. */
+  score(input: ScoreInput<S, D, B>): ResultRow[];
+  /** Metric columns in CSV order, and how each pools over workloads. */
+  metrics: MetricColumn[];
+  /** The paper's claims, each with a verdict computed by a named rule (`verdicts.ts`). */
+  claims(input: ResultInput<S, D, B>): Claim[];
+  charts: ChartSpec<ResultInput<S, D, B>>[];
+  /** What was tried, the verdict rules, caveats. */
+  notes(input: ResultInput<S, D, B>): string[];
+  /** Settings besides the ones the runner records (scale, seeds, plan, sizes, training, times). */
+  settings?(input: ResultInput<S, D, B>): Record<string, unknown>;
 }
 
-/** The main study's GNNs: NCF (fused, multi-task) and the static-only GNN. */
-export const MAIN_VARIANTS: Variant[] = [
-  { method: "NCF" },
-  { method: "static-only GNN", staticOnly: true },
-];
+/** A study with its types erased, as the registry holds it. */
+// deno-lint-ignore no-explicit-any
+export type AnyStudy = Study<any, any, any>;
 
-/** The test instances of one task of a main-study trace, and the same as record points. */
-export interface StudyTest {
-  trace: SuiteTrace;
-  idx: Uint32Array;
-  at: RecordPoints;
-}
+/** The results of a study as the claims read them: by workload, method id and metric. */
+export class StudyTable {
+  /** Mean and std per workload x method. */
+  readonly aggregates: AggregateRow[];
 
-/** Per trace of `study`, its test instances of `task` (TASK_BRANCH or TASK_ADDRESS). */
-export function studyTests(study: MainStudy, task: number): StudyTest[] {
-  const ds = study.dataset.dataset;
-  return study.traces.map((trace) => {
-    const idx = indicesOf(ds, { split: "test", task, source: sourceOf(study.dataset, trace) });
-    return {
-      trace,
-      idx,
-      at: {
-        site: Array.from(idx, (i) => ds.instances.site[i]),
-        icount: Array.from(idx, (i) => ds.instances.icount[i]),
-      },
-    };
-  });
-}
-
-/** Every baseline of the main study, per trace in study order. */
-export interface MainBaselines {
-  branch: BranchBaselines[];
-  /** Online address predictors, and the LSTM per seed (in `args.seeds` order). */
-  address: { online: AddressBaselines; lstm: AddressBaselines[] }[];
-  /** Wall seconds of this call (near 0 when everything was cached). */
-  seconds: number;
-}
-
-/**
- * Runs (or loads) every baseline of the main study, branch and address, at
- * its test instances. `branch_prediction` and `prefetching` both call it
- * while their models train, so whichever runs first fills the cache and
- * the LSTM uses the core the training leaves free.
- */
-export async function mainBaselines(
-  args: ExperimentArgs,
-  study: MainStudy,
-): Promise<MainBaselines> {
-  const started = performance.now();
-  const branchTests = studyTests(study, TASK_BRANCH);
-  const addressTests = studyTests(study, TASK_ADDRESS);
-  const branch: BranchBaselines[] = [];
-  for (const t of branchTests) {
-    branch.push(
-      await branchBaselines(t.trace.path, t.trace.stats.testFrom, t.at, { quiet: args.quiet }),
-    );
+  constructor(readonly rows: readonly ResultRow[], metrics: readonly string[]) {
+    this.aggregates = aggregate(rows, metrics);
   }
-  const address: MainBaselines["address"] = [];
-  for (const t of addressTests) {
-    const testFrom = t.trace.stats.testFrom;
-    const loadSites = t.trace.sites.filter((s) => t.trace.stats.kind[s] === "l");
-    const online = await addressBaselines(t.trace.path, testFrom, t.at, { quiet: args.quiet });
-    const lstm: AddressBaselines[] = [];
-    for (const seed of args.seeds) {
-      lstm.push(
-        await addressBaselines(t.trace.path, testFrom, t.at, {
-          lstm: { options: args.plan.lstm, seed, sites: loadSites },
-          quiet: args.quiet,
-        }),
-      );
-    }
-    address.push({ online, lstm });
+
+  /** The values of `metric` for `workload` and method `id`, one per seed in seed order. */
+  values(workload: string, id: string, metric: string): number[] {
+    const name = label(id);
+    return this.rows.filter((r) => r.workload === workload && r.method === name)
+      .sort((a, b) => a.seed - b.seed)
+      .map((r) => r.metrics[metric])
+      .filter((v) => v !== undefined);
   }
-  return { branch, address, seconds: (performance.now() - started) / 1000 };
+
+  /** The mean over seeds of {@linkcode values} (NaN when there are none). */
+  mean(workload: string, id: string, metric: string): number {
+    return mean(this.values(workload, id, metric));
+  }
+
+  /** The workloads, in table order. */
+  workloads(): string[] {
+    return [...new Set(this.rows.map((r) => r.workload))];
+  }
 }

@@ -1,16 +1,29 @@
 /**
- * The suite's traces as the experiments use them: which traces (workloads x
- * inputs), their site counts and selected sites, and the time-split dataset
- * built from them.
+ * The suite's traces as the studies use them: which traces (workloads x
+ * inputs; runs that did not trace usably are left out), their site counts and
+ * selected sites, and the time-split dataset built from them.
  *
  * @module
  */
 import { join } from "node:path";
-import { UserError } from "../common/mod.ts";
+import { repoPath, UserError } from "../common/mod.ts";
 import type { TaskName } from "../graph/mod.ts";
-import { listWorkloads, type Scale, tracePath, tracesDir } from "../workloads/mod.ts";
-import type { Plan } from "./config.ts";
-import { type CachedDataset, cachedDataset } from "./datasets.ts";
+import {
+  DEFAULT_SNAPSHOTS,
+  listWorkloads,
+  type SuiteSummary,
+  tracePath,
+  tracesDir,
+  traceSuite,
+  unusableRuns,
+  type UnusableTrace,
+  usableWorkloads,
+} from "../workloads/mod.ts";
+import { readCachedJson } from "./cache.ts";
+import { type ExperimentArgs, EXPERIMENTS_CACHE, type Plan } from "./config.ts";
+import type { RecordPoints } from "./baselines.ts";
+import type { ModelRequest } from "./models.ts";
+import { type CachedDataset, cachedDataset, indicesOf } from "./datasets.ts";
 import { selectSites, type SiteStats, siteStats, testCoverage } from "./sites.ts";
 
 /** One trace with its site counts and the sites the experiments learn and score. */
@@ -25,24 +38,66 @@ export interface SuiteTrace {
 
 /** Options of {@linkcode suiteTraces}. */
 export interface SuiteTracesOptions {
-  scale: Scale;
+  args: Pick<ExperimentArgs, "scale" | "traces" | "quiet">;
   plan: Plan;
   /** Workload names (default: every workload of the manifest). */
-  workloads?: string[];
+  workloads?: readonly string[];
   /** Which inputs (default: the plan's). */
   inputs?: "first" | "all" | "second";
-  /** Folder of the traces (default: the suite's folder of the scale). */
+  /** Folder of the traces (default: `args.traces`, else the suite's folder of the scale). */
   dir?: string;
   /** Site kinds to select (default both). */
   tasks?: ("branch" | "load")[];
 }
 
-/** The selected traces with their site counts and site selections; missing traces are a UserError. */
+/** The folder of the suite's traces a run reads. */
+export function suiteDir(args: Pick<ExperimentArgs, "scale" | "traces">): string {
+  return args.traces ?? tracesDir(args.scale);
+}
+
+/** The summary `traceSuite` wrote into `dir`; a UserError when the suite has not been traced. */
+export async function suiteSummary(dir: string, scale: string): Promise<SuiteSummary> {
+  const summary = await readCachedJson<SuiteSummary>(join(dir, "summary.json"));
+  if (!summary) {
+    throw new UserError(
+      `no traces in ${dir} (no summary.json)`,
+      `trace the suite first: make traces SCALE=${scale}`,
+    );
+  }
+  // Summaries written before `unusable` existed: derive it the way traceSuite does.
+  const unusable = summary.unusable ?? unusableRuns(summary.rows, summary.failures);
+  return { ...summary, unusable };
+}
+
+const warned = new Set<string>();
+
+/**
+ * The selected traces with their site counts and site selections: every asked-for workload that
+ * traced usably (see `traceProblem` in lib/workloads); the others are left out with a warning. A
+ * UserError when none is left.
+ */
 export async function suiteTraces(options: SuiteTracesOptions): Promise<SuiteTrace[]> {
-  const { plan, scale } = options;
-  const specs = listWorkloads().filter((w) =>
+  const { plan, args } = options;
+  const dir = options.dir ?? suiteDir(args);
+  const summary = await suiteSummary(dir, args.scale);
+  const traced = new Set(summary.rows.map((r) => r.workload));
+  const usable = new Set(usableWorkloads(summary));
+  const asked = listWorkloads().filter((w) =>
     !options.workloads || options.workloads.includes(w.name)
   );
+  for (const w of asked.filter((w) => traced.has(w.name) && !usable.has(w.name))) {
+    if (warned.has(`${dir}/${w.name}`) || args.quiet) continue;
+    warned.add(`${dir}/${w.name}`);
+    const reasons = summary.unusable.filter((u) => u.workload === w.name).map((u) => u.reason);
+    console.error(`warning: ${w.name} is left out: ${reasons.join("; ")}`);
+  }
+  const specs = asked.filter((w) => usable.has(w.name));
+  if (specs.length === 0) {
+    throw new UserError(
+      `none of the workloads ${asked.map((w) => w.name).join(", ")} has usable traces in ${dir}`,
+      `trace them: make traces SCALE=${args.scale} (the summary there says why a trace is unusable)`,
+    );
+  }
   const inputs = options.inputs ?? plan.inputs;
   const out: SuiteTrace[] = [];
   for (const spec of specs) {
@@ -52,15 +107,7 @@ export async function suiteTraces(options: SuiteTracesOptions): Promise<SuiteTra
       ? spec.inputs.slice(1, 2)
       : spec.inputs;
     for (const input of chosen) {
-      const path = tracePath(scale, spec.name, input.name, options.dir ?? tracesDir(scale));
-      try {
-        await Deno.stat(path);
-      } catch {
-        throw new UserError(
-          `trace ${path} is missing`,
-          `trace the suite first: make traces SCALE=${scale}`,
-        );
-      }
+      const path = tracePath(args.scale, spec.name, input.name, dir);
       const stats = await siteStats(path);
       const sites = selectSites(stats, {
         perTask: plan.sitesPerTask,
@@ -71,6 +118,15 @@ export async function suiteTraces(options: SuiteTracesOptions): Promise<SuiteTra
     }
   }
   return out;
+}
+
+/** The workload runs of the suite a run reads that every study leaves out, with the reasons. */
+export async function leftOutRuns(
+  args: Pick<ExperimentArgs, "scale" | "traces">,
+): Promise<UnusableTrace[]> {
+  const dir = suiteDir(args);
+  const exists = await readCachedJson<SuiteSummary>(join(dir, "summary.json"));
+  return exists ? (await suiteSummary(dir, args.scale)).unusable : [];
 }
 
 /** The time-split dataset of `traces` (their selected sites), cached. */
@@ -114,7 +170,7 @@ export function describeTraces(traces: SuiteTrace[]): Record<string, unknown>[] 
     return {
       workload: t.workload,
       input: t.input,
-      trace: join("data", t.path.split("/data/").at(-1) ?? t.path),
+      trace: repoPath(t.path),
       instructions: t.stats.instructions,
       testFrom: t.stats.testFrom,
       branchSites,
@@ -123,4 +179,79 @@ export function describeTraces(traces: SuiteTrace[]): Record<string, unknown>[] 
       testLoadCoverage: Number(testCoverage(t.stats, t.sites, "load").toFixed(4)),
     };
   });
+}
+
+/** Traces and their time-split dataset of the selected sites. */
+export interface SuiteData {
+  traces: SuiteTrace[];
+  dataset: CachedDataset;
+}
+
+/** The traces of `workloads` (default: all) at the plan's inputs, and their dataset (cached). */
+export async function suiteData(
+  ctx: { args: ExperimentArgs; plan: Plan },
+  workloads?: readonly string[],
+): Promise<SuiteData> {
+  const traces = await suiteTraces({ args: ctx.args, plan: ctx.plan, workloads });
+  const dataset = await suiteDataset(traces, ctx.plan, { quiet: ctx.args.quiet });
+  return { traces, dataset };
+}
+
+/** The test instances of one task of a trace, and the same as record points for the baselines. */
+export interface TraceTests {
+  trace: SuiteTrace;
+  idx: Uint32Array;
+  at: RecordPoints;
+}
+
+/** Per trace of `data`, its test instances of `task` (TASK_BRANCH or TASK_ADDRESS). */
+export function traceTests(data: SuiteData, task: number): TraceTests[] {
+  const ds = data.dataset.dataset;
+  return data.traces.map((trace) => {
+    const idx = indicesOf(ds, { split: "test", task, source: sourceOf(data.dataset, trace) });
+    return {
+      trace,
+      idx,
+      at: {
+        site: Array.from(idx, (i) => ds.instances.site[i]),
+        icount: Array.from(idx, (i) => ds.instances.icount[i]),
+      },
+    };
+  });
+}
+
+/**
+ * The suite-wide models that branch_prediction and prefetching both report: NCF (fused,
+ * multi-task) and the static-only GNN on every workload's dataset. Both studies ask for the same
+ * requests, so each model is trained once per seed and shared through the model cache.
+ */
+export function mainModels(data: SuiteData): ModelRequest[] {
+  return [
+    { method: "ncf", dataset: data.dataset },
+    { method: "static-only", dataset: data.dataset, spec: { staticOnly: true } },
+  ];
+}
+
+/**
+ * The suite data of `workloads` with the snapshot taken `lead` earlier (lib/trace/README.md): the
+ * workloads' first inputs traced again into `data/cache/experiments/lead-traces/` (reused when up
+ * to date), and their dataset. Lead `"0"` is the suite's own traces.
+ */
+export async function suiteDataAtLead(
+  ctx: { args: ExperimentArgs; plan: Plan },
+  workloads: readonly string[],
+  lead: string,
+): Promise<SuiteData & { dir: string }> {
+  if (lead === "0") return { ...(await suiteData(ctx, workloads)), dir: suiteDir(ctx.args) };
+  const dir = join(EXPERIMENTS_CACHE, "lead-traces", ctx.args.scale, lead);
+  const usable = new Set(usableWorkloads(await suiteSummary(suiteDir(ctx.args), ctx.args.scale)));
+  await traceSuite({
+    scale: ctx.args.scale,
+    workloads: listWorkloads().filter((w) => workloads.includes(w.name) && usable.has(w.name)),
+    inputs: "first",
+    snapshots: `${DEFAULT_SNAPSHOTS},lead=${lead}`,
+    dir,
+    quiet: ctx.args.quiet,
+  });
+  return { ...(await suiteData({ ...ctx, args: { ...ctx.args, traces: dir } }, workloads)), dir };
 }

@@ -2,8 +2,8 @@
  * Charts for the experiments, rendered server-side to PNG: bar and line charts
  * with error bars through chart.js on an `@napi-rs/canvas` canvas, and a
  * labelled heatmap (a confusion matrix) drawn straight on the canvas. Every
- * chart is written atomically; methods keep one colour everywhere
- * ({@linkcode methodColor}).
+ * chart is written atomically; a series keeps its colour everywhere (its
+ * own, or {@linkcode spareColor} of its label).
  *
  * @module
  */
@@ -16,7 +16,7 @@ import {
   registerables,
 } from "chart.js";
 import { atomicWriteFile, UserError } from "../common/mod.ts";
-import { methodColor, withAlpha } from "./palette.ts";
+import { spareColor, withAlpha } from "./palette.ts";
 import type { AggregateRow } from "./results.ts";
 
 Chart.register(...registerables);
@@ -28,8 +28,10 @@ export const DEFAULT_SIZE = { width: 900, height: 500 } as const;
 
 /** One method's values across the categories (or x positions) of a chart. */
 export interface ChartSeries {
-  /** The method, e.g. `"NCF"`: also picks the colour. */
+  /** The method, e.g. `"NCF"`. */
   label: string;
+  /** `#rrggbb` (default: {@linkcode spareColor} of the label). */
+  color?: string;
   /** One value per category; NaN leaves a gap. */
   values: number[];
   /** Half-length of the error bar per category (e.g. the std over seeds); NaN or absent: no bar. */
@@ -94,6 +96,10 @@ export interface HeatmapOptions extends ChartBaseOptions {
   colLabel?: string;
   /** Formats a cell's label (default: integers as is, others with 2 decimals). */
   format?: (value: number) => string;
+}
+
+function colorOf(series: ChartSeries): string {
+  return series.color ?? spareColor(series.label);
 }
 
 function checkSize(options: ChartBaseOptions): { width: number; height: number } {
@@ -177,7 +183,7 @@ function errorBarsPlugin(series: readonly ChartSeries[], style: "bar" | "line"):
       series.forEach((s, i) => {
         const meta = chart.getDatasetMeta(i);
         if (!s.errors || meta.hidden) return;
-        ctx.strokeStyle = style === "bar" ? "#333333" : methodColor(s.label);
+        ctx.strokeStyle = style === "bar" ? "#333333" : colorOf(s);
         meta.data.forEach((element, j) => {
           const value = s.values[j];
           const error = s.errors![j];
@@ -260,8 +266,8 @@ export async function barChart(options: BarChartOptions): Promise<string> {
       datasets: options.series.map((s) => ({
         label: s.label,
         data: gapsToNull(s.values),
-        backgroundColor: methodColor(s.label),
-        borderColor: methodColor(s.label),
+        backgroundColor: colorOf(s),
+        borderColor: colorOf(s),
         borderWidth: 1,
       })),
     },
@@ -300,8 +306,8 @@ export async function lineChart(options: LineChartOptions): Promise<string> {
       datasets: options.series.map((s) => ({
         label: s.label,
         data: gapsToNull(s.values),
-        borderColor: methodColor(s.label),
-        backgroundColor: withAlpha(methodColor(s.label), 0.8),
+        borderColor: colorOf(s),
+        backgroundColor: withAlpha(colorOf(s), 0.8),
         borderWidth: 2,
         pointRadius: 4,
         spanGaps: false,
@@ -503,6 +509,8 @@ export interface SeriesFromAggregatesOptions {
   methods?: string[];
   /** Multiplier for values and errors, e.g. 100 for percentages (default 1). */
   scale?: number;
+  /** The colour of a method's series (default: none of its own, see {@linkcode ChartSeries.color}). */
+  colorOf?: (method: string) => string | undefined;
 }
 
 /**
@@ -524,6 +532,7 @@ export function seriesFromAggregates(
     );
     return {
       label: method,
+      color: options.colorOf?.(method),
       values: cells.map((a) => (a?.mean[metric] ?? NaN) * scale),
       errors: cells.map((a) => (a?.std[metric] ?? NaN) * scale),
     };

@@ -11,8 +11,13 @@ import { Buffer } from "node:buffer";
 /** A badge for a claim's verdict (or an experiment that did not run). */
 export type Badge = "yes" | "partly" | "no" | "inconclusive" | "not run" | "error";
 
-/** A run of text: plain, bold, code, or a verdict badge. */
-export type Inline = string | { bold: string } | { code: string } | { badge: Badge };
+/** A run of text: plain, bold, code, a verdict badge, or a link to a section of the document. */
+export type Inline =
+  | string
+  | { bold: string }
+  | { code: string }
+  | { badge: Badge }
+  | { link: string; to: string };
 
 /** A piece of rich text: a sequence of runs. */
 export type Text = Inline | Inline[];
@@ -59,6 +64,7 @@ function inlineMarkdown(text: Text): string {
       if (typeof run === "string") return escapeMarkdown(run);
       if ("bold" in run) return `**${escapeMarkdown(run.bold)}**`;
       if ("code" in run) return "`" + run.code.replaceAll("`", "'").replace(/\s+/g, " ") + "`";
+      if ("link" in run) return `[${escapeMarkdown(run.link)}](#${run.to})`;
       return `**${run.badge}**`;
     })
     .join("");
@@ -113,6 +119,7 @@ function inlineHtml(text: Text): string {
       if (typeof run === "string") return escapeHtml(run);
       if ("bold" in run) return `<strong>${escapeHtml(run.bold)}</strong>`;
       if ("code" in run) return `<code>${escapeHtml(run.code)}</code>`;
+      if ("link" in run) return `<a href="#${escapeHtml(run.to)}">${escapeHtml(run.link)}</a>`;
       return `<span class="badge badge-${run.badge.replace(" ", "-")}">${
         escapeHtml(run.badge)
       }</span>`;
@@ -126,7 +133,7 @@ body { font-family: "DejaVu Sans", Arial, sans-serif; color: #222; max-width: 10
 h1 { font-size: 1.8em; border-bottom: 2px solid #d62728; padding-bottom: .2em; }
 h2 { margin-top: 2em; border-bottom: 1px solid #ddd; padding-bottom: .2em; }
 table { border-collapse: collapse; margin: 1em 0; font-size: .9em; }
-th, td { border: 1px solid #ccc; padding: .3em .6em; vertical-align: top; }
+th, td { border: 1px solid #ccc; padding: .3em .6em; vertical-align: top; overflow-wrap: anywhere; }
 th { background: #f3f3f3; text-align: left; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 figure { margin: 1em 0; }

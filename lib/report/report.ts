@@ -29,55 +29,15 @@ import {
 } from "./results.ts";
 import { readSetup, type SetupInfo } from "./setup.ts";
 
-/** The experiments in report order, each with what it measures (shown even before it runs). */
-export const PLANNED_EXPERIMENTS: readonly { name: string; title: string; measures: string }[] = [
-  {
-    name: "branch_prediction",
-    title: "Branch prediction",
-    measures:
-      "Misprediction rate and MPKI of NCF against history-based branch predictors and the static-only GNN.",
-  },
-  {
-    name: "prefetching",
-    title: "Prefetching",
-    measures:
-      "Next-address accuracy (cache line and exact) of NCF against stride, GHB, Markov and LSTM prefetchers.",
-  },
-  {
-    name: "encodings",
-    title: "Value encodings",
-    measures:
-      "Binary (bit-pattern) against scalar and categorical encodings of the snapshot values.",
-  },
-  {
-    name: "ablations",
-    title: "Ablations",
-    measures:
-      "What each part of the fused graph contributes: dynamic values, edge types, multi-task training.",
-  },
-  {
-    name: "lead",
-    title: "Snapshot lead",
-    measures: "Accuracy as the snapshot is taken earlier than the task instruction.",
-  },
-  {
-    name: "generalization",
-    title: "Generalisation across inputs",
-    measures: "Accuracy when training on one input of a workload and testing on another.",
-  },
-  {
-    name: "history_failure",
-    title: "Where history fails",
-    measures:
-      "Simple programs whose behaviour history-based predictors cannot learn but NCF can (paper section 4.7).",
-  },
-  {
-    name: "algorithm_classification",
-    title: "Algorithm classification",
-    measures:
-      "Transfer: NCF embeddings pre-trained on branch prediction classify which algorithm a program implements.",
-  },
-];
+/** A study the report expects, shown even before it runs. */
+export interface PlannedStudy {
+  name: string;
+  title: string;
+  /** What it measures. */
+  measures: string;
+  /** Its charts are among the report's headline charts. */
+  headline?: boolean;
+}
 
 /** Options of {@linkcode buildReport} and {@linkcode writeReport}. */
 export interface ReportOptions {
@@ -85,6 +45,8 @@ export interface ReportOptions {
   dir?: string;
   /** The time stamped on the report (default now). */
   now?: Date;
+  /** The studies in report order (the experiments' registry); others found in the folder follow. */
+  planned?: readonly PlannedStudy[];
 }
 
 /** A built report: both renderings and the problems met on the way. */
@@ -145,8 +107,11 @@ async function findExperiments(dir: string): Promise<string[]> {
   return names.sort();
 }
 
-async function loadExperiment(dir: string, name: string): Promise<LoadedExperiment> {
-  const planned = PLANNED_EXPERIMENTS.find((p) => p.name === name);
+async function loadExperiment(
+  dir: string,
+  name: string,
+  planned: PlannedStudy | undefined,
+): Promise<LoadedExperiment> {
   const loaded: LoadedExperiment = {
     name,
     title: planned?.title ?? name,
@@ -214,26 +179,70 @@ export function formatMeanStd(mean: number, std: number): string {
   return Number.isFinite(std) ? `${mean.toFixed(d)} ± ${std.toFixed(d)}` : mean.toFixed(d);
 }
 
-/** A settings value as text: scalars as is, lists of scalars joined, anything else as JSON. */
+/** A settings value as text: scalars as is (big integers with separators), lists of scalars joined. */
 function formatValue(value: unknown): string {
   if (value === null || value === undefined) return "—";
-  // Big counts (instructions, samples) read better with separators.
   if (typeof value === "number" && Number.isInteger(value) && Math.abs(value) >= 10_000) {
     return value.toLocaleString("en-US");
   }
+  if (typeof value === "number" && !Number.isInteger(value)) {
+    return String(Number(value.toPrecision(4)));
+  }
   if (typeof value !== "object") return String(value);
   if (Array.isArray(value) && value.every((v) => typeof v !== "object" || v === null)) {
-    return value.join(", ");
+    return value.map(formatValue).join(", ");
   }
   return JSON.stringify(value);
 }
 
-function keyValueTable(record: Record<string, unknown>): Block {
+/** Nested records flattened to `a.b.c` keys; lists of records stay whole (they become tables). */
+function flatten(record: Record<string, unknown>, prefix = ""): [string, unknown][] {
+  return Object.entries(record).flatMap(([k, v]): [string, unknown][] => {
+    const key = prefix ? `${prefix}.${k}` : k;
+    return typeof v === "object" && v !== null && !Array.isArray(v)
+      ? flatten(v as Record<string, unknown>, key)
+      : [[key, v]];
+  });
+}
+
+const isRecordList = (v: unknown): v is Record<string, unknown>[] =>
+  Array.isArray(v) && v.length > 0 &&
+  v.every((x) => typeof x === "object" && x !== null && !Array.isArray(x));
+
+/** A list of records as a table, one column per key (nested records flattened). */
+function recordTable(rows: Record<string, unknown>[]): Block {
+  const flat = rows.map((r) => Object.fromEntries(flatten(r)));
+  const columns = [...new Set(flat.flatMap((r) => Object.keys(r)))];
   return {
     kind: "table",
-    header: ["Setting", "Value"],
-    rows: Object.entries(record).map(([k, v]) => [k, formatValue(v)]),
+    header: columns,
+    rows: flat.map((r) => columns.map((c) => formatValue(r[c]))),
+    align: columns.map((
+      c,
+    ) => (flat.every((r) => r[c] === undefined || typeof r[c] === "number") ? "right" : "left")),
   };
+}
+
+/** Settings as readable tables: scalars and short lists in one key/value table, lists of records each as a table. */
+function settingsBlocks(record: Record<string, unknown>, level: 3 | 4 = 3): Block[] {
+  const entries = flatten(record);
+  const tables = entries.filter(([, v]) => isRecordList(v));
+  const scalars = entries.filter(([, v]) => !isRecordList(v));
+  const blocks: Block[] = [];
+  if (scalars.length > 0) {
+    blocks.push({
+      kind: "table",
+      header: ["Setting", "Value"],
+      rows: scalars.map(([k, v]) => [k, formatValue(v)]),
+    });
+  }
+  for (const [key, rows] of tables) {
+    blocks.push(
+      { kind: "heading", level: level as 3, text: key },
+      recordTable(rows as Record<string, unknown>[]),
+    );
+  }
+  return blocks;
 }
 
 function resultsTable(aggregates: readonly AggregateRow[], metrics: readonly string[]): Block {
@@ -259,7 +268,7 @@ function claimsTable(claims: readonly Claim[]): Block {
 }
 
 function setupBlocks(setup: SetupInfo | undefined): Block[] {
-  const blocks: Block[] = [{ kind: "heading", level: 2, text: "Setup", id: "setup" }];
+  const blocks: Block[] = [{ kind: "heading", level: 2, text: "Appendix: setup", id: "setup" }];
   if (!setup) {
     blocks.push({
       kind: "paragraph",
@@ -273,36 +282,7 @@ function setupBlocks(setup: SetupInfo | undefined): Block[] {
     });
     return blocks;
   }
-  const scalars: Text[] = [];
-  const sections: Block[] = [];
-  for (const [key, value] of Object.entries(setup)) {
-    const isObjectList = Array.isArray(value) && value.length > 0 &&
-      value.every((v) => typeof v === "object" && v !== null && !Array.isArray(v));
-    if (isObjectList) {
-      const rows = value as Record<string, unknown>[];
-      const columns = [...new Set(rows.flatMap((r) => Object.keys(r)))];
-      sections.push({ kind: "heading", level: 3, text: key }, {
-        kind: "table",
-        header: columns,
-        rows: rows.map((r) => columns.map((c) => formatValue(r[c]))),
-        align: columns.map((
-          c,
-        ) => (rows.every((r) => r[c] === undefined || typeof r[c] === "number")
-          ? "right"
-          : "left")
-        ),
-      });
-    } else if (typeof value === "object" && value !== null && !Array.isArray(value)) {
-      sections.push(
-        { kind: "heading", level: 3, text: key },
-        keyValueTable(value as Record<string, unknown>),
-      );
-    } else {
-      scalars.push([{ bold: key }, `: ${formatValue(value)}`]);
-    }
-  }
-  if (scalars.length > 0) blocks.push({ kind: "list", items: scalars });
-  return [...blocks, ...sections];
+  return [...blocks, ...settingsBlocks(setup)];
 }
 
 function experimentBlocks(exp: LoadedExperiment): Block[] {
@@ -337,7 +317,7 @@ function experimentBlocks(exp: LoadedExperiment): Block[] {
     if (Object.keys(exp.meta.settings).length > 0) {
       blocks.push(
         { kind: "heading", level: 3, text: "Settings" },
-        keyValueTable(exp.meta.settings),
+        ...settingsBlocks(exp.meta.settings, 4),
       );
     }
     if (exp.meta.notes.length > 0) {
@@ -350,9 +330,14 @@ function experimentBlocks(exp: LoadedExperiment): Block[] {
   return blocks;
 }
 
-function summaryBlocks(experiments: readonly LoadedExperiment[]): Block[] {
+/** The headline table: every claim with the paper's number, ours and the verdict, linked to its section. */
+function headlineBlocks(
+  experiments: readonly LoadedExperiment[],
+  headlineCharts: Block[],
+): Block[] {
   const rows: Text[][] = [];
   for (const exp of experiments) {
+    const study: Text = { link: exp.title, to: exp.name };
     const claims = exp.meta?.claims ?? [];
     if (claims.length === 0) {
       const badge: Badge = exp.problems.length > 0
@@ -360,17 +345,22 @@ function summaryBlocks(experiments: readonly LoadedExperiment[]): Block[] {
         : exp.meta
         ? "inconclusive"
         : "not run";
-      rows.push([exp.title, exp.meta ? "(no claim recorded)" : "—", "—", { badge }]);
+      rows.push([study, exp.meta ? "(no claim recorded)" : exp.measures, "—", "—", { badge }]);
     }
-    for (const c of claims) rows.push([exp.title, c.paper, c.measured, { badge: c.reproduced }]);
+    for (const c of claims) {
+      rows.push([study, c.paper, c.paperNumber ?? "—", c.ours ?? c.measured, {
+        badge: c.reproduced,
+      }]);
+    }
   }
   return [
-    { kind: "heading", level: 2, text: "Claims", id: "claims" },
+    { kind: "heading", level: 2, text: "Headline results", id: "headline" },
     {
       kind: "table",
-      header: ["Experiment", "The paper's claim", "What we measured", "Reproduced"],
+      header: ["Study", "The paper's claim", "Paper", "Ours (mean ± std over seeds)", "Reproduced"],
       rows,
     },
+    ...headlineCharts,
   ];
 }
 
@@ -391,14 +381,19 @@ export async function buildReport(options: ReportOptions = {}): Promise<BuiltRep
   const dir = options.dir ?? RESULTS_DIR;
   const now = options.now ?? new Date();
   const found = await findExperiments(dir);
-  const planned = PLANNED_EXPERIMENTS.map((p) => p.name);
-  const order = [...planned, ...found.filter((n) => !planned.includes(n))];
-  const experiments = await Promise.all(order.map((name) => loadExperiment(dir, name)));
+  const planned = options.planned ?? [];
+  const names = planned.map((p) => p.name);
+  const order = [...names, ...found.filter((n) => !names.includes(n))];
+  const experiments = await Promise.all(
+    order.map((name) => loadExperiment(dir, name, planned.find((p) => p.name === name))),
+  );
   const setup = await readSetup({ dir });
 
   const ran = experiments.filter((e) => e.meta || e.table);
   const verdicts = experiments.flatMap((e) => e.meta?.claims ?? []).map((c) => c.reproduced);
   const tally = VERDICTS.map((v) => `${verdicts.filter((x) => x === v).length} ${v}`).join(", ");
+  const headlineCharts = experiments.filter((e) => planned.find((p) => p.name === e.name)?.headline)
+    .flatMap((e) => e.charts.slice(0, 1).map((c): Block => ({ kind: "image", ...c })));
   const blocks: Block[] = [
     {
       kind: "paragraph",
@@ -417,24 +412,24 @@ export async function buildReport(options: ReportOptions = {}): Promise<BuiltRep
       items: [
         [{ bold: "Generated" }, `: ${now.toISOString().replace("T", " ").slice(0, 16)} UTC`],
         [{ bold: "Scale" }, `: ${scaleOf(setup, experiments)}`],
-        [{ bold: "Experiments run" }, `: ${ran.length} of ${experiments.length}`],
+        [{ bold: "Studies run" }, `: ${ran.length} of ${experiments.length}`],
         [{ bold: "Claims" }, `: ${tally}`],
       ],
     },
     {
       kind: "toc",
       entries: [
-        { id: "setup", text: "Setup" },
+        { id: "headline", text: "Headline results" },
         ...experiments.map((e) => ({
           id: e.name,
           text: e.title + (e.meta || e.table ? "" : " (not run)"),
         })),
-        { id: "claims", text: "Claims" },
+        { id: "setup", text: "Appendix: setup" },
       ],
     },
-    ...setupBlocks(setup),
+    ...headlineBlocks(experiments, headlineCharts),
     ...experiments.flatMap(experimentBlocks),
-    ...summaryBlocks(experiments),
+    ...setupBlocks(setup),
   ];
   const doc: Document = {
     title: "ncf: Learning Execution through Neural Code Fusion, reproduced",

@@ -8,7 +8,7 @@
  */
 import { join } from "node:path";
 import { atomicWriteFile, atomicWriteJson, RESULTS_DIR, UserError } from "../common/mod.ts";
-import { formatCsv, parseCsv } from "./csv.ts";
+import pl from "nodejs-polars";
 
 /** One measurement: a method run on a workload with one seed. */
 export interface ResultRow {
@@ -145,45 +145,69 @@ function validateRows(name: string, rows: readonly ResultRow[]): void {
   }
 }
 
-/** Groups rows by workload x method, keeping first-appearance order of both. */
-function groupRuns(rows: readonly ResultRow[]): ResultRow[][] {
+/** Workloads, then methods, in the order they first appear: the order of the table's groups. */
+function groupOrder(rows: readonly ResultRow[]): { workload: string; method: string }[] {
   const workloads = [...new Set(rows.map((r) => r.workload))];
   const methods = [...new Set(rows.map((r) => r.method))];
-  const groups: ResultRow[][] = [];
-  for (const workload of workloads) {
-    for (const method of methods) {
-      const group = rows
-        .filter((r) => r.workload === workload && r.method === method)
-        .sort((a, b) => a.seed - b.seed);
-      if (group.length > 0) groups.push(group);
-    }
-  }
-  return groups;
+  const present = new Set(rows.map((r) => JSON.stringify([r.workload, r.method])));
+  return workloads.flatMap((workload) =>
+    methods.filter((method) => present.has(JSON.stringify([workload, method])))
+      .map((method) => ({ workload, method }))
+  );
 }
 
-/** Computes the mean/std aggregate of each workload x method (order: workloads, then methods, as first seen). */
-export function aggregate(rows: readonly ResultRow[], metrics?: readonly string[]): AggregateRow[] {
-  const names = metrics ?? [...new Set(rows.flatMap((r) => Object.keys(r.metrics)))];
-  return groupRuns(rows).map((group) => {
-    const agg: AggregateRow = {
-      workload: group[0].workload,
-      method: group[0].method,
-      n: group.length,
-      mean: {},
-      std: {},
-    };
-    for (const metric of names) {
-      const values = group.map((r) => r.metrics[metric]).filter((v) => v !== undefined);
-      agg.mean[metric] = mean(values);
-      agg.std[metric] = sampleStd(values);
-    }
-    return agg;
+/** The rows as a polars frame: workload, method, seed, then one nullable column per metric. */
+function runsFrame(rows: readonly ResultRow[], metrics: readonly string[]): pl.DataFrame {
+  return pl.DataFrame({
+    workload: rows.map((r) => r.workload),
+    method: rows.map((r) => r.method),
+    seed: pl.Series("seed", rows.map((r) => r.seed), pl.Int64),
+    ...Object.fromEntries(
+      metrics.map((m) => [m, pl.Series(m, rows.map((r) => r.metrics[m] ?? null), pl.Float64)]),
+    ),
   });
 }
 
-/** A number as a CSV cell: shortest exact form, empty for NaN/undefined. */
-function numberCell(value: number | undefined): string {
-  return value === undefined || Number.isNaN(value) ? "" : String(value);
+/**
+ * Computes the mean/std aggregate of each workload x method with polars (order: workloads, then
+ * methods, as first seen): the mean over the seeds that have a metric (NaN if none has it), the
+ * sample standard deviation (n - 1; NaN with fewer than two values).
+ */
+export function aggregate(rows: readonly ResultRow[], metrics?: readonly string[]): AggregateRow[] {
+  const names = metrics ?? [...new Set(rows.flatMap((r) => Object.keys(r.metrics)))];
+  if (rows.length === 0) return [];
+  const frame = runsFrame(rows, names).lazy()
+    .groupBy(["workload", "method"])
+    .agg(
+      pl.col("seed").count().alias("n"),
+      ...names.flatMap((m) => [
+        pl.col(m).mean().alias(`mean ${m}`),
+        pl.col(m).std().alias(`std ${m}`),
+      ]),
+    )
+    .collectSync();
+  const byKey = new Map(
+    frame.toRecords().map((r) => [JSON.stringify([r.workload, r.method]), r]),
+  );
+  const number = (v: unknown) => (typeof v === "number" ? v : NaN);
+  return groupOrder(rows).map(({ workload, method }) => {
+    const r = byKey.get(JSON.stringify([workload, method]))!;
+    return {
+      workload,
+      method,
+      n: Number(r.n),
+      mean: Object.fromEntries(names.map((m) => [m, number(r[`mean ${m}`])])),
+      std: Object.fromEntries(names.map((m) => [m, number(r[`std ${m}`])])),
+    };
+  });
+}
+
+/** A metric column for the CSV: integers stay integers, missing values are empty cells. */
+function metricSeries(name: string, values: (number | undefined)[]): pl.Series {
+  const present = values.filter((v): v is number => v !== undefined && !Number.isNaN(v));
+  const integral = present.every((v) => Number.isSafeInteger(v));
+  const cells = values.map((v) => (v === undefined || Number.isNaN(v) ? null : v));
+  return pl.Series(name, cells, integral ? pl.Int64 : pl.Float64);
 }
 
 /**
@@ -210,33 +234,37 @@ export async function writeResults(
       "list every metric in options.metrics, or leave it out to use all",
     );
   }
-  const lines: string[][] = [[...FIXED_COLUMNS, ...metrics]];
-  const aggregates = aggregate(rows, metrics);
-  for (const [g, group] of groupRuns(rows).entries()) {
-    for (const run of group) {
-      lines.push([
-        name,
-        run.workload,
-        run.method,
-        String(run.seed),
-        "",
-        ...metrics.map((m) => numberCell(run.metrics[m])),
-      ]);
-    }
-    const agg = aggregates[g];
-    for (const [seed, values] of [[MEAN_SEED, agg.mean], [STD_SEED, agg.std]] as const) {
-      lines.push([
-        name,
-        agg.workload,
-        agg.method,
-        seed,
-        String(agg.n),
-        ...metrics.map((m) => numberCell(values[m])),
-      ]);
-    }
+  const lines: {
+    workload: string;
+    method: string;
+    seed: string;
+    n?: number;
+    values: Record<string, number>;
+  }[] = [];
+  for (const agg of aggregate(rows, metrics)) {
+    const runs = rows.filter((r) => r.workload === agg.workload && r.method === agg.method)
+      .sort((a, b) => a.seed - b.seed);
+    const group = { workload: agg.workload, method: agg.method };
+    for (const run of runs) lines.push({ ...group, seed: String(run.seed), values: run.metrics });
+    lines.push({ ...group, seed: MEAN_SEED, n: agg.n, values: agg.mean });
+    lines.push({ ...group, seed: STD_SEED, n: agg.n, values: agg.std });
   }
-  await atomicWriteFile(path, formatCsv(lines));
+  const table = pl.DataFrame([
+    pl.Series("experiment", lines.map(() => name)),
+    pl.Series("workload", lines.map((l) => l.workload)),
+    pl.Series("method", lines.map((l) => l.method)),
+    pl.Series("seed", lines.map((l) => l.seed)),
+    pl.Series("n", lines.map((l) => l.n ?? null), pl.Int64),
+    ...metrics.map((m) => metricSeries(m, lines.map((l) => l.values[m]))),
+  ]);
+  await atomicWriteFile(path, table.writeCSV().toString());
   return path;
+}
+
+/** The cells of a CSV text, every column read as text (polars), header first. */
+function csvCells(text: string): string[][] {
+  const frame = pl.readCSV(text, { inferSchemaLength: 0, hasHeader: false });
+  return frame.rows().map((row) => row.map((cell) => (cell === null ? "" : String(cell))));
 }
 
 /**
@@ -265,9 +293,9 @@ export async function readResults(
     );
   let lines: string[][];
   try {
-    lines = parseCsv(text).filter((l) => !(l.length === 1 && l[0] === ""));
+    lines = csvCells(text);
   } catch (err) {
-    throw bad((err as Error).message);
+    throw bad((err as Error).message.split("\n")[0]);
   }
   const header = lines[0] ?? [];
   if (FIXED_COLUMNS.some((c, i) => header[i] !== c)) {
@@ -326,6 +354,10 @@ export interface Claim {
   measured: string;
   /** Whether it reproduced, as computed by the experiment. */
   reproduced: Verdict;
+  /** The paper's number, short, for the headline table (e.g. `"+26%"`). */
+  paperNumber?: string;
+  /** Ours in the same terms, with the spread over seeds (e.g. `"+12.1% ± 2.3"`). */
+  ours?: string;
 }
 
 /** A chart besides `results/<name>.png` that belongs to an experiment. */

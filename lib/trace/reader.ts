@@ -177,7 +177,11 @@ function ascii(bytes: Uint8Array): string {
  * and end marker follow). Throws {@linkcode OVERRUN} when the bytes end early
  * and a RangeError for an unknown end kind.
  */
-function decodeFooter(bytes: Uint8Array, at: number, end: number): { footer: TraceFooter; next: number } {
+function decodeFooter(
+  bytes: Uint8Array,
+  at: number,
+  end: number,
+): { footer: TraceFooter; next: number } {
   let p = at;
   const num = (): number => {
     let r = 0, m = 1;
@@ -326,7 +330,10 @@ export async function openTrace(path: string): Promise<TraceFile> {
   try {
     const info = await file.stat();
     if (!info.isFile) {
-      throw new UserError(`${path} is not a file`, "give the path of a trace written by `deno task trace`");
+      throw new UserError(
+        `${path} is not a file`,
+        "give the path of a trace written by `deno task trace`",
+      );
     }
     size = info.size;
     header = await readHeader(file, path, size);

@@ -38,6 +38,7 @@ export {
   traceProblem,
   tracesDir,
   traceSuite,
+  unusableRuns,
   usableWorkloads,
 } from "./suite.ts";
 export type { SuiteRow, SuiteSummary, TraceSuiteOptions, UnusableTrace } from "./suite.ts";

@@ -125,6 +125,24 @@ export function traceProblem(row: SuiteRow): string | undefined {
   return undefined;
 }
 
+/** The runs among `rows` and `failures` that the experiments leave out, with the reason. */
+export function unusableRuns(
+  rows: readonly SuiteRow[],
+  failures: SuiteSummary["failures"],
+): UnusableTrace[] {
+  return [
+    ...failures.map((f) => ({
+      workload: f.workload,
+      input: f.input,
+      reason: `tracing failed: ${f.error}`,
+    })),
+    ...rows.flatMap((r) => {
+      const reason = traceProblem(r);
+      return reason ? [{ workload: r.workload, input: r.input, reason }] : [];
+    }),
+  ];
+}
+
 /**
  * The share of a suite's workloads that must trace usably: fewer cannot stand for the suite (its
  * pooled numbers would rest on a different mix of programs than the one described).
@@ -261,6 +279,39 @@ export function formatSummary(summary: SuiteSummary): string {
 }
 
 /**
+ * The summary of the whole folder: `summary` plus the rows and unusable runs of the summary already
+ * there for workload x input pairs this call did not trace (e.g. `--only`), when their traces exist.
+ */
+async function withEarlierRuns(
+  path: string,
+  summary: SuiteSummary,
+  traced: string[][],
+): Promise<SuiteSummary> {
+  let earlier: SuiteSummary;
+  try {
+    earlier = JSON.parse(await Deno.readTextFile(path));
+  } catch {
+    return summary;
+  }
+  const done = new Set(traced.map(([w, i]) => `${w}/${i}`));
+  const keep = (r: { workload: string; input: string }) => !done.has(`${r.workload}/${r.input}`);
+  const rows: SuiteRow[] = [];
+  for (const row of (earlier.rows ?? []).filter(keep)) {
+    if (await Deno.stat(row.trace).then(() => true, () => false)) rows.push(row);
+  }
+  const failures = (earlier.failures ?? []).filter(keep);
+  return {
+    ...summary,
+    rows: [...rows, ...summary.rows],
+    failures: [...failures, ...summary.failures],
+    unusable: [
+      ...unusableRuns(rows, failures),
+      ...summary.unusable,
+    ],
+  };
+}
+
+/**
  * Warns about every unusable trace (the experiments leave its workload out); throws a
  * {@linkcode UserError} when fewer than {@linkcode MIN_USABLE_SHARE} of the workloads are left.
  */
@@ -321,20 +372,18 @@ export async function traceSuite(options: TraceSuiteOptions): Promise<SuiteSumma
         await atomicWriteJson(`${trace}.json`, { run: record, row } satisfies TraceStamp);
       }
       summary.rows.push(row);
-      const reason = traceProblem(row);
-      if (reason) summary.unusable.push({ workload, input, reason });
     } catch (err) {
       if (!(err instanceof UserError)) throw err;
       summary.failures.push({ workload, input, error: err.message });
-      summary.unusable.push({ workload, input, reason: `tracing failed: ${err.message}` });
       if (!options.quiet) {
         console.error(`\n${workload}/${input}: ${err.message}\n  fix: ${err.fix}`);
       }
     }
     progress.tick();
   }
+  summary.unusable = unusableRuns(summary.rows, summary.failures);
   const summaryPath = join(dir, "summary.json");
-  await atomicWriteJson(summaryPath, summary);
+  await atomicWriteJson(summaryPath, await withEarlierRuns(summaryPath, summary, todo));
   progress.finish(`traces are in ${dir}/ (summary: ${summaryPath})`);
   if (!options.quiet) console.log(formatSummary(summary));
   reportUnusable(summary, workloads.length, options.quiet);

@@ -1,0 +1,111 @@
+/**
+ * Every method a study reports: one id, one label (the `method` column of the
+ * results and the legend of the charts) and one colour, the same everywhere.
+ * Studies name methods by id; a method family with a parameter (the snapshot
+ * lead) has a function that makes its ids.
+ *
+ * @module
+ */
+
+/** What kind of method it is (the report groups and colours by it). */
+export type MethodKind =
+  | "ncf"
+  | "gnn"
+  | "branch predictor"
+  | "prefetcher"
+  | "reference"
+  | "classifier";
+
+/** A method of the results. */
+export interface Method {
+  /** Stable id, used in code and cache keys, e.g. `"static-only"`. */
+  id: string;
+  /** The name in tables and charts, e.g. `"static-only GNN"`. */
+  label: string;
+  /** `#rrggbb`, the same in every chart. */
+  color: string;
+  kind: MethodKind;
+}
+
+const NCF_RED = "#d62728";
+
+const LIST: Method[] = [
+  // NCF and its variants: reds and oranges, so the paper's method stands out.
+  { id: "ncf", label: "NCF", color: NCF_RED, kind: "ncf" },
+  { id: "static-only", label: "static-only GNN", color: "#ff9896", kind: "gnn" },
+  { id: "dynamic-only", label: "dynamic-only GNN", color: "#f7b6d2", kind: "gnn" },
+  { id: "branch-only", label: "NCF, branch task only", color: "#ad494a", kind: "ncf" },
+  { id: "address-only", label: "NCF, address task only", color: "#e7969c", kind: "ncf" },
+  { id: "ncf-hex", label: "NCF, hex values", color: "#ff7f0e", kind: "ncf" },
+  { id: "ncf-categorical", label: "NCF, categorical values", color: "#e6a817", kind: "ncf" },
+  { id: "ncf-scalar", label: "NCF, scalar values", color: "#bcbd22", kind: "ncf" },
+  { id: "ncf-time-split", label: "NCF, time split", color: NCF_RED, kind: "ncf" },
+  { id: "ncf-input-split", label: "NCF, input split", color: "#843c39", kind: "ncf" },
+  // Branch predictors (lib/baselines/branch): blues, greens, purples.
+  { id: "bimodal", label: "bimodal", color: "#17becf", kind: "branch predictor" },
+  { id: "gshare", label: "gshare", color: "#1f77b4", kind: "branch predictor" },
+  { id: "perceptron", label: "perceptron", color: "#2ca02c", kind: "branch predictor" },
+  {
+    id: "hashed-perceptron",
+    label: "hashed perceptron",
+    color: "#98df8a",
+    kind: "branch predictor",
+  },
+  { id: "tage-sc-l-64kb", label: "TAGE-SC-L 64KB", color: "#9467bd", kind: "branch predictor" },
+  { id: "tage-sc-l-8kb", label: "TAGE-SC-L 8KB", color: "#c5b0d5", kind: "branch predictor" },
+  // Prefetchers (lib/baselines/prefetch).
+  { id: "stride", label: "per-PC stride", color: "#1f77b4", kind: "prefetcher" },
+  { id: "ghb-pcdc", label: "GHB PC/DC", color: "#2ca02c", kind: "prefetcher" },
+  { id: "markov", label: "Markov table", color: "#17becf", kind: "prefetcher" },
+  { id: "lstm", label: "embedding LSTM", color: "#9467bd", kind: "prefetcher" },
+  // Algorithm classification.
+  { id: "ncf-frozen", label: "NCF frozen (pre-trained on branches)", color: NCF_RED, kind: "ncf" },
+  { id: "ncf-finetuned", label: "NCF fine-tuned", color: "#a50f15", kind: "ncf" },
+  { id: "scratch", label: "GNN trained from scratch", color: "#e377c2", kind: "gnn" },
+  { id: "static-only-frozen", label: "static-only GNN frozen", color: "#ff9896", kind: "gnn" },
+  { id: "untrained", label: "untrained GNN (random weights)", color: "#7f7f7f", kind: "gnn" },
+  { id: "bag-of-opcodes", label: "bag of opcodes", color: "#8c564b", kind: "classifier" },
+];
+
+/** Colours of the snapshot leads, nearest first (lead 0 is NCF itself). */
+const LEAD_COLORS = ["#fd8d3c", "#e6550d", "#a63603", "#7f2704", "#4a1486"];
+
+/** The id of NCF with its snapshot taken `lead` earlier (`"0"` is NCF itself). */
+export function leadMethod(lead: string): string {
+  return lead === "0" ? "ncf" : `ncf-lead-${lead}`;
+}
+
+/** The method of a lead id, made on first use. */
+function leadEntry(id: string): Method | undefined {
+  const lead = /^ncf-lead-(.+)$/.exec(id)?.[1];
+  if (lead === undefined) return undefined;
+  const n = [...BY_ID.keys()].filter((k) => k.startsWith("ncf-lead-")).length;
+  const label = lead === "block"
+    ? "NCF, snapshot at block start"
+    : `NCF, snapshot ${lead} instructions earlier`;
+  return { id, label, color: LEAD_COLORS[n % LEAD_COLORS.length], kind: "ncf" };
+}
+
+const BY_ID = new Map(LIST.map((m) => [m.id, m]));
+
+/** The method `id`; throws for an id that is not registered (a typo in a study). */
+export function method(id: string): Method {
+  let found = BY_ID.get(id);
+  if (!found) {
+    found = leadEntry(id);
+    if (!found) throw new Error(`unknown method id "${id}": add it to lib/experiments/methods.ts`);
+    BY_ID.set(id, found);
+  }
+  return found;
+}
+
+/** The label of method `id` (the `method` column of the results). */
+export function label(id: string): string {
+  return method(id).label;
+}
+
+/** The colour of the method labelled `text`, if it is a registered method's label. */
+export function colorOfLabel(text: string): string | undefined {
+  for (const m of BY_ID.values()) if (m.label === text) return m.color;
+  return undefined;
+}

@@ -1,0 +1,124 @@
+/**
+ * The one runner of every study (`study.ts`): builds its data, trains its
+ * models in the worker pool while its baselines run, scores, pools over
+ * workloads, and writes `results/<name>.csv`, its charts and
+ * `results/<name>.json` (settings, claims with verdicts, notes, timings).
+ *
+ * @module
+ */
+import { join } from "node:path";
+import { repoPath } from "../common/mod.ts";
+import { writeExperimentMeta, writeResults } from "../report/mod.ts";
+import { drawChart } from "./charts.ts";
+import { type ExperimentArgs, PLANS } from "./config.ts";
+import { type SeedModel, trainingSeconds, trainRequests } from "./models.ts";
+import { poolRows, withoutWeights } from "./pooling.ts";
+import { type AnyStudy, type ResultInput, type StudyContext, StudyTable } from "./study.ts";
+import { leftOutRuns } from "./suite.ts";
+
+/** Seconds since `start` (a `performance.now()`), rounded. */
+function since(start: number): number {
+  return Math.round((performance.now() - start) / 1000);
+}
+
+/** Runs `study` with `args` and writes its outputs; returns the paths written. */
+export async function runStudy(study: AnyStudy, args: ExperimentArgs): Promise<string[]> {
+  const started = performance.now();
+  const ctx: StudyContext<unknown> = {
+    args,
+    plan: PLANS[args.planScale],
+    sizes: study.sizes[args.planScale],
+  };
+  const data = await study.data(ctx);
+  const requests = study.models?.(ctx, data) ?? [];
+  let baselineSeconds = 0;
+  const [models, baselines] = await Promise.all([
+    trainRequests(ctx.plan, { seeds: args.seeds, jobs: args.jobs, quiet: args.quiet }, requests),
+    (async () => {
+      const t0 = performance.now();
+      const result = await study.baselines?.(ctx, data);
+      baselineSeconds = since(t0);
+      return result;
+    })(),
+  ]);
+  try {
+    const scored = study.score({ ctx, data, models, baselines });
+    const rows = [...withoutWeights(scored), ...poolRows(scored, study.metrics)];
+    const metrics = study.metrics.map((c) => c.name);
+    const input: ResultInput<unknown, unknown, unknown> = {
+      ctx,
+      data,
+      models,
+      baselines,
+      table: new StudyTable(rows, metrics),
+    };
+    const written = [await writeResults(study.name, rows, { dir: args.results, metrics })];
+    const charts = [];
+    for (const chart of study.charts) {
+      const file = `${study.name}${chart.suffix ?? ""}.png`;
+      written.push(await drawChart(chart, input, join(args.results, file)));
+      charts.push({ file, caption: chart.caption });
+    }
+    const leftOut = await leftOutRuns(args);
+    written.push(
+      await writeExperimentMeta({
+        name: study.name,
+        title: study.title,
+        measures: study.measures,
+        settings: {
+          scale: args.planScale,
+          seeds: args.seeds,
+          plan: ctx.plan,
+          sizes: ctx.sizes,
+          ...study.settings?.(input),
+          datasets: datasetsOf(models),
+          training: trainingOf(models),
+          leftOut,
+          measuredSeconds: {
+            experimentWall: since(started),
+            baselinesWall: baselineSeconds,
+            modelTrainingSum: trainingOf(models).reduce((s, t) => s + t.seconds, 0),
+          },
+        },
+        claims: study.claims(input),
+        notes: [
+          ...study.notes(input),
+          ...leftOut.map((u) => `Left out: ${u.workload}/${u.input}: ${u.reason}.`),
+        ],
+        reportMetrics: study.metrics.filter((c) => c.report !== false).map((c) => c.name),
+        chartCaption: charts[0]?.caption,
+        charts: charts.slice(1),
+      }, { dir: args.results }),
+    );
+    return written;
+  } finally {
+    for (const m of models) m.model.dispose();
+  }
+}
+
+/** The datasets the models trained on, once each. */
+function datasetsOf(models: readonly SeedModel[]): Record<string, unknown>[] {
+  const seen = new Map<string, Record<string, unknown>>();
+  for (const m of models) {
+    const entry = seen.get(m.dataset.dir) ?? {
+      dir: repoPath(m.dataset.dir),
+      instances: m.dataset.dataset.instances.count,
+      topologies: m.dataset.dataset.topologies.length,
+      methods: [] as string[],
+    };
+    const methods = entry.methods as string[];
+    if (!methods.includes(m.method)) methods.push(m.method);
+    seen.set(m.dataset.dir, entry);
+  }
+  return [...seen.values()];
+}
+
+/** What each model's training took. */
+function trainingOf(models: readonly SeedModel[]) {
+  return models.map((m) => ({
+    method: m.method,
+    seed: m.seed,
+    seconds: Math.round(trainingSeconds(m.record)),
+    bestEpoch: m.record.bestEpoch,
+  }));
+}

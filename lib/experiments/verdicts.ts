@@ -1,0 +1,136 @@
+/**
+ * How studies judge a claim from per-seed numbers: the gains, their two
+ * readings (relative error reduction, relative accuracy gain), and the named
+ * verdict rules. Each rule is fixed here, before any run, and tested on
+ * hand-made numbers (`tests/verdicts_test.ts`).
+ *
+ * @module
+ */
+import { mean, sampleStd, type Verdict } from "../report/mod.ts";
+import { ALL_WORKLOADS } from "./pooling.ts";
+import type { StudyTable } from "./study.ts";
+
+/** (baseline error - error) / baseline error: the share of the baseline's errors removed. */
+export function relativeErrorReduction(baselineError: number, error: number): number {
+  return baselineError > 0 ? (baselineError - error) / baselineError : 0;
+}
+
+/** (accuracy - baseline accuracy) / baseline accuracy. */
+export function relativeAccuracyGain(baselineAccuracy: number, accuracy: number): number {
+  return baselineAccuracy > 0 ? (accuracy - baselineAccuracy) / baselineAccuracy : 0;
+}
+
+/**
+ * The verdict on a claimed gain from per-seed gains: `yes` when every seed
+ * gains and the mean reaches `target`; `partly` when every seed gains but
+ * less; `no` when no seed gains; `inconclusive` when seeds disagree.
+ */
+export function gainVerdict(gains: number[], target: number): Verdict {
+  if (gains.length === 0) return "inconclusive";
+  if (gains.every((g) => g > 0)) return mean(gains) >= target ? "yes" : "partly";
+  if (gains.every((g) => g <= 0)) return "no";
+  return "inconclusive";
+}
+
+/** `12.3% ± 0.4` (mean ± sample std over seeds) for fractions. */
+export function pct(values: number[], digits = 1): string {
+  const std = sampleStd(values);
+  return `${(100 * mean(values)).toFixed(digits)}%` +
+    (Number.isNaN(std) ? "" : ` ± ${(100 * std).toFixed(digits)}`);
+}
+
+/** The numbers {@linkcode historyFailureVerdict} judges. */
+export interface HistoryFailure {
+  /** Accuracy of the best history-based method (mean over seeds). */
+  bestHistory: number;
+  /** Accuracy of a blind guess (the majority outcome, or 0 for addresses). */
+  chance: number;
+  /** NCF's accuracy per seed. */
+  ncf: number[];
+  /** History counts as failing when it is at most this far above chance. */
+  nearChance: number;
+  /** NCF must beat the best history-based method by at least this on every seed for a yes. */
+  beatsBy: number;
+}
+
+/**
+ * Paper 4.7, "history fails where values decide": `no` when history is not near chance; `yes` when
+ * NCF beats it by at least `beatsBy` on every seed; otherwise {@linkcode gainVerdict} of the
+ * margins with an unreachable target (`partly` when every seed is ahead by less).
+ */
+export function historyFailureVerdict(h: HistoryFailure): Verdict {
+  if (h.bestHistory > h.chance + h.nearChance) return "no";
+  const margins = h.ncf.map((a) => a - h.bestHistory);
+  if (margins.length > 0 && margins.every((m) => m >= h.beatsBy)) return "yes";
+  return gainVerdict(margins, Infinity);
+}
+
+/**
+ * Generalisation to another input, from the relative error increase of the input split over the
+ * time split per seed: `yes` when at most `tolerated` on every seed, `partly` when at most 100%, `no`
+ * when above 100% on every seed, `inconclusive` otherwise.
+ */
+export function toleranceVerdict(increase: number[], tolerated: number): Verdict {
+  if (increase.length === 0) return "inconclusive";
+  if (increase.every((x) => x <= tolerated)) return "yes";
+  if (increase.every((x) => x <= 1)) return "partly";
+  if (increase.every((x) => x > 1)) return "no";
+  return "inconclusive";
+}
+
+/** NCF and the static-only GNN against the best of some baselines on one metric. */
+export interface BaselineComparison {
+  /** The baseline with the best pooled mean. */
+  best: string;
+  bestValue: number;
+  /** Pooled values per seed. */
+  ncf: number[];
+  staticOnly: number[];
+  /** Per workload: its own best baseline, and the means. */
+  perWorkload: {
+    workload: string;
+    bestBaseline: string;
+    bestBaselineValue: number;
+    ncf: number;
+    staticOnly: number;
+  }[];
+  /** Workloads where NCF's mean beats the workload's best baseline. */
+  ncfWins: number;
+}
+
+/**
+ * Compares NCF with the best of `baselines` on `metric`: on the rows of `pooled` (default the
+ * pooled workload 'all'), and per workload of `workloads`.
+ */
+export function againstBaselines(
+  table: StudyTable,
+  o: {
+    baselines: readonly string[];
+    metric: string;
+    higherIsBetter: boolean;
+    workloads?: string[];
+    pooled?: string;
+  },
+): BaselineComparison {
+  const pooled = o.pooled ?? ALL_WORKLOADS;
+  const value = (w: string, id: string) => table.mean(w, id, o.metric);
+  const sign = o.higherIsBetter ? -1 : 1;
+  const bestOf = (w: string) =>
+    [...o.baselines].sort((a, b) => sign * (value(w, a) - value(w, b)))[0];
+  const perWorkload = (o.workloads ?? []).map((w) => ({
+    workload: w,
+    bestBaseline: bestOf(w),
+    bestBaselineValue: value(w, bestOf(w)),
+    ncf: value(w, "ncf"),
+    staticOnly: value(w, "static-only"),
+  }));
+  const best = bestOf(pooled);
+  return {
+    best,
+    bestValue: value(pooled, best),
+    ncf: table.values(pooled, "ncf", o.metric),
+    staticOnly: table.values(pooled, "static-only", o.metric),
+    perWorkload,
+    ncfWins: perWorkload.filter((w) => sign * (w.ncf - w.bestBaselineValue) < 0).length,
+  };
+}
