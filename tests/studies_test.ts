@@ -265,3 +265,11 @@ Deno.test("deriveDataset re-splits, drops instances and edge types, and keeps va
   assert.deepEqual([...splitIndices(ds, "test")], [1, 2]);
   assert.deepEqual([...ds.topologies[0].edgeType], [1]);
 });
+
+Deno.test("experiments/README.md's table lists exactly the registered studies, in order", async () => {
+  const text = await Deno.readTextFile(join(ROOT, "experiments", "README.md"));
+  const listed = [...text.matchAll(/^\| `([a-z_]+)\.ts` +\|/gm)].map((m) => m[1]);
+  assert.deepEqual(listed, STUDIES.map((s) => s.name));
+  const names = STUDIES.map((s) => s.name);
+  assert.equal(new Set(names).size, names.length);
+});

@@ -7,12 +7,17 @@
  * @module
  */
 import { join } from "node:path";
+import stableStringify from "safe-stable-stringify";
 import { atomicWriteJson } from "../common/mod.ts";
 import { EXPERIMENTS_CACHE } from "./config.ts";
 
-/** The first 16 hex digits of the SHA-256 of `value`'s JSON (bigints as strings). */
+/**
+ * The first 16 hex digits of the SHA-256 of `value`'s canonical JSON: keys sorted at every level
+ * (`safe-stable-stringify`), so the same content gives the same key whatever order its properties
+ * were written in; bigints as numbers.
+ */
 export async function hashOf(value: unknown): Promise<string> {
-  const text = JSON.stringify(value, (_k, v) => typeof v === "bigint" ? v.toString() : v);
+  const text = stableStringify(value) ?? "undefined";
   const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
   return Array.from(new Uint8Array(digest).slice(0, 8), (b) => b.toString(16).padStart(2, "0"))
     .join("");
