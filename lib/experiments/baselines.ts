@@ -16,6 +16,7 @@
 import {
   ADDRESS_PREDICTOR_NAMES,
   BRANCH_PREDICTOR_NAMES,
+  BRANCH_SCORING_VERSION,
   type LoadStream,
   loadStreamFromTrace,
   LSTM_PREDICTOR,
@@ -75,6 +76,7 @@ export async function branchBaselines(
     trace: await traceIdentity(trace),
     testFrom,
     predictors: BRANCH_BASELINES,
+    scoring: BRANCH_SCORING_VERSION,
     at: await hashOf(at),
   };
   return await cachedJson("branch-baselines", key, async () => {
