@@ -392,6 +392,8 @@ export class TageScLPredictor implements BranchPredictor {
     const firstHigh = banks >>> 16;
     const firstLow = banks & 0xffff;
     const highOffset = this.#highOffset;
+    const banksHigh = this.#banksHigh;
+    const banksLow = this.#banksLow;
     const sharedFrom = this.#pathSharedFrom;
     const sharedPath = (path & gMask) ^ (path >>> logG);
     // Longest history first, so the two longest matching tables (hit and
@@ -414,7 +416,7 @@ export class TageScLPredictor implements BranchPredictor {
       }
       const high = pair[f + PAIR_HIGH] === 1;
       const first = high ? firstHigh : firstLow;
-      const groupBanks = high ? this.#banksHigh : this.#banksLow;
+      const groupBanks = high ? banksHigh : banksLow;
       const base = high ? highOffset : 0;
       let bank = first + pair[f + PAIR_RANK_EVEN];
       if (bank >= groupBanks) bank -= groupBanks;
@@ -718,13 +720,20 @@ export class TageScLPredictor implements BranchPredictor {
       const o1 = ghist[(y1 + length) & mask];
       const o2 = ghist[(y1 - 1 + length) & mask];
       const o3 = steps === 3 ? ghist[(y + length) & mask] : 0;
-      // The pair's three folds: index, tag, second tag.
-      for (let r = 3 * p, k = r * FOLD_FIELDS; r < 3 * p + 3; r++, k += FOLD_FIELDS) {
-        const c = comp[r];
-        const width = fold[k];
-        comp[r] = (((c << steps) | (c >>> (width - steps))) & fold[k + 1]) ^ incoming ^
-          (o1 << fold[k + s1]) ^ (o2 << fold[k + s1 - 1]) ^ (o3 << fold[k + 2]);
-      }
+      // The pair's three folds (index, tag, second tag), unrolled.
+      const r = 3 * p;
+      const k = r * FOLD_FIELDS;
+      const c0 = comp[r];
+      comp[r] = (((c0 << steps) | (c0 >>> (fold[k] - steps))) & fold[k + 1]) ^ incoming ^
+        (o1 << fold[k + s1]) ^ (o2 << fold[k + s1 - 1]) ^ (o3 << fold[k + 2]);
+      const c1 = comp[r + 1];
+      const k1 = k + FOLD_FIELDS;
+      comp[r + 1] = (((c1 << steps) | (c1 >>> (fold[k1] - steps))) & fold[k1 + 1]) ^ incoming ^
+        (o1 << fold[k1 + s1]) ^ (o2 << fold[k1 + s1 - 1]) ^ (o3 << fold[k1 + 2]);
+      const c2 = comp[r + 2];
+      const k2 = k1 + FOLD_FIELDS;
+      comp[r + 2] = (((c2 << steps) | (c2 >>> (fold[k2] - steps))) & fold[k2 + 1]) ^ incoming ^
+        (o1 << fold[k2 + s1]) ^ (o2 << fold[k2 + s1 - 1]) ^ (o3 << fold[k2 + 2]);
     }
   }
 }
