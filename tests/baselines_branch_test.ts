@@ -21,6 +21,7 @@ import {
 import { UserError } from "../lib/common/mod.ts";
 import { BRANCH, openTrace, traceProgram } from "../lib/trace/mod.ts";
 import { ensureTracer } from "../lib/trace/testing.ts";
+import { xorshift32 } from "./golden/tage_sc_l/streams.ts";
 
 /** A conditional-branch stream: PCs and outcomes in program order (each branch jumps 0x40 ahead). */
 interface Stream {
@@ -28,17 +29,10 @@ interface Stream {
   taken: boolean[];
 }
 
-/** Deterministic pseudo-random bits (xorshift32). */
+/** Deterministic pseudo-random bits (the low bit of xorshift32). */
 function randomBits(seed: number): () => boolean {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return (s & 1) === 1;
-  };
+  const next = xorshift32(seed);
+  return () => (next() & 1) === 1;
 }
 
 /** Runs `predictor` over the stream; counts mispredictions from index `from` on, per PC. */

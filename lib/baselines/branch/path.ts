@@ -20,7 +20,7 @@
  *
  * @module
  */
-import { loadObject, type ObjectCode } from "../../disasm/mod.ts";
+import { type Instruction, loadObject, type ObjectCode } from "../../disasm/mod.ts";
 import { assertObjectsUnchanged } from "../../trace/objects.ts";
 import { BRANCH, type EventChunk, type TraceMeta } from "../../trace/mod.ts";
 import { CALL, CALL_INDIRECT, JUMP, JUMP_INDIRECT, RETURN } from "./predictor.ts";
@@ -110,7 +110,7 @@ export interface PathTrace {
 export interface PathVisitor {
   /** The gap before the first recorded instruction, between two, or after the last. */
   gap(gap: Gap, next: RecordedInstruction | undefined): void;
-  /** A recorded instruction (the object is reused: copy what you keep). */
+  /** A recorded instruction. */
   recorded(recorded: RecordedInstruction): void;
   /** After each chunk of the trace, e.g. to write buffered output. */
   flush?(): Promise<void>;
@@ -193,46 +193,45 @@ export class CodeView {
 
   #scan(index: number): Segment {
     const code = this.code;
-    for (let i = index; i < code.instructionCount; i++) {
+    const count = code.instructionCount;
+    for (let i = index; i < count; i++) {
       const inst = code.instruction(i);
-      const stop = (how: number, transfer = -1, targetIndex = -1) => ({
-        stop: i,
-        how,
-        transfer,
-        targetIndex,
-      });
-      switch (inst.flow) {
-        case "branch":
-          return stop(STOP_BRANCH);
-        case "return":
-          return stop(STOP_LOADED, RETURN);
-        case "jump":
-        case "call": {
-          const call = inst.flow === "call";
-          if (!inst.indirect) {
-            const target = inst.target === undefined ? -1 : code.indexAt(inst.target);
-            return target < 0 ? stop(STOP_END) : stop(STOP_DIRECT, call ? CALL : JUMP, target);
-          }
-          const viaMemory = inst.operands.some((o) => o.kind === "mem");
-          return stop(
-            viaMemory ? STOP_LOADED : STOP_REGISTER,
-            call ? CALL_INDIRECT : JUMP_INDIRECT,
-          );
-        }
-        case "halt":
-          return stop(STOP_END);
-      }
-      if (inst.opaque) return stop(STOP_END);
-      if (STRING_MNEMONICS.has(inst.mnemonic) && inst.prefixes.some((p) => p.startsWith("rep"))) {
-        return stop(STOP_REPEAT);
-      }
-      const last = i + 1 === code.instructionCount;
-      if (last || Number(code.addressOf(i + 1)) !== Number(inst.address) + inst.length) {
-        return stop(STOP_END);
+      const stop = stopOf(inst, code);
+      if (stop) return { stop: i, ...stop };
+      if (i + 1 === count || Number(code.addressOf(i + 1)) !== Number(inst.address) + inst.length) {
+        return { stop: i, how: STOP_END, transfer: -1, targetIndex: -1 };
       }
     }
-    return { stop: code.instructionCount - 1, how: STOP_END, transfer: -1, targetIndex: -1 };
+    return { stop: count - 1, how: STOP_END, transfer: -1, targetIndex: -1 };
   }
+}
+
+/** How the path goes on after `inst`, or undefined when it simply falls through. */
+function stopOf(inst: Instruction, code: ObjectCode): Omit<Segment, "stop"> | undefined {
+  const targetIndex = inst.target === undefined ? -1 : code.indexAt(inst.target);
+  const call = inst.flow === "call";
+  switch (inst.flow) {
+    case "branch":
+      return { how: STOP_BRANCH, transfer: -1, targetIndex };
+    case "return":
+      return { how: STOP_LOADED, transfer: RETURN, targetIndex: -1 };
+    case "jump":
+    case "call":
+      if (inst.indirect) {
+        const viaMemory = inst.operands.some((o) => o.kind === "mem");
+        const transfer = call ? CALL_INDIRECT : JUMP_INDIRECT;
+        return { how: viaMemory ? STOP_LOADED : STOP_REGISTER, transfer, targetIndex: -1 };
+      }
+      if (targetIndex < 0) return { how: STOP_END, transfer: -1, targetIndex };
+      return { how: STOP_DIRECT, transfer: call ? CALL : JUMP, targetIndex };
+    case "halt":
+      return { how: STOP_END, transfer: -1, targetIndex: -1 };
+  }
+  if (inst.opaque) return { how: STOP_END, transfer: -1, targetIndex: -1 };
+  if (STRING_MNEMONICS.has(inst.mnemonic) && inst.prefixes.some((p) => p.startsWith("rep"))) {
+    return { how: STOP_REPEAT, transfer: -1, targetIndex: -1 };
+  }
+  return undefined;
 }
 
 /** The disassembled objects of a trace, placed where its sites say they ran. */
@@ -271,27 +270,24 @@ class AddressSpace {
 function successorOf(space: AddressSpace, a: RecordedInstruction): Location | undefined {
   const at = a.inst;
   if (!at) return undefined;
-  const inst = at.view.code.instruction(at.index);
-  const next = () => {
-    const segment = at.view.segment(at.index);
-    const contiguous = segment.stop > at.index || segment.how !== STOP_END;
-    return contiguous && at.index + 1 < at.view.code.instructionCount
-      ? { view: at.view, index: at.index + 1 }
-      : undefined;
-  };
-  if (a.branchSite >= 0) {
-    if (!a.taken) return next();
-    const target = inst.target === undefined ? -1 : at.view.code.indexAt(inst.target);
-    return target < 0 ? undefined : { view: at.view, index: target };
+  const { view, index } = at;
+  const segment = view.segment(index);
+  const follow = (target: number) => (target < 0 ? undefined : { view, index: target });
+  if (segment.stop === index) {
+    switch (segment.how) {
+      case STOP_BRANCH:
+        if (a.taken) return follow(segment.targetIndex);
+        break;
+      case STOP_LOADED:
+        return a.loadValues.length > 0 ? space.locate(Number(a.loadValues[0])) : undefined;
+      case STOP_DIRECT:
+        return follow(segment.targetIndex);
+      case STOP_REGISTER:
+      case STOP_END:
+        return undefined; // the destination is not recorded, or the code ends here
+    }
   }
-  const how = at.view.segment(at.index);
-  if (how.stop === at.index && how.how === STOP_LOADED) {
-    return a.loadValues.length > 0 ? space.locate(Number(a.loadValues[0])) : undefined;
-  }
-  if (how.stop === at.index && (how.how === STOP_DIRECT || how.how === STOP_REGISTER)) {
-    return undefined; // a transfer with loads of its own (e.g. a call that reads memory): not expected
-  }
-  return next();
+  return follow(index + 1 < view.code.instructionCount ? index + 1 : -1);
 }
 
 /** Whether recorded instruction `a` is a `rep` string instruction (its iterations follow it). */
@@ -542,6 +538,8 @@ function newRecorded(
   const pc = Number(trace.meta.sites[chunk.site[i]].pc);
   const inst = space.locate(pc);
   const segment = inst?.view.segment(inst.index);
+  const loaded = segment !== undefined && segment.stop === inst!.index &&
+    segment.how === STOP_LOADED;
   return {
     icount: chunk.icount[i],
     pc,
@@ -551,7 +549,7 @@ function newRecorded(
     loadAddrs: [],
     loadValues: [],
     inst,
-    transfer: segment?.stop === inst!.index && segment.how === STOP_LOADED ? segment.transfer : -1,
+    transfer: loaded ? segment.transfer : -1,
   };
 }
 

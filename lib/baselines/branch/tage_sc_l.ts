@@ -492,8 +492,7 @@ export class TageScLPredictor implements BranchPredictor {
     const lo = pc >>> 0;
     this.#loop.update(taken, this.#pred, this.#tagePred);
     this.#sc.update(lo, taken);
-    if (this.#small) this.#tageUpdateSmall(taken);
-    else this.#tageUpdate(taken);
+    this.#tageUpdate(taken);
     this.#sc.recordOutcome(lo, taken, target < pc);
     this.#pushHistory(lo, taken ? 1 : 0, 2);
     this.#lastPc = -1;
@@ -523,28 +522,40 @@ export class TageScLPredictor implements BranchPredictor {
   #tageUpdate(taken: boolean): void {
     let allocate = this.#weakHit(taken, this.#tagePred !== taken && this.#hitBank < this.#nHist);
     if (this.#pred === taken && (this.#random() & 31) !== 0) allocate = false;
-    if (allocate) this.#allocate(taken);
-    const gi = this.#gi;
-    const ctr = this.#ctr;
-    const u = this.#u;
+    if (allocate && this.#small) this.#allocateSmall(taken);
+    else if (allocate) this.#allocate(taken);
     const hit = this.#hitBank;
-    const alt = this.#altBank;
     if (hit === 0) {
       this.#baseUpdate(taken);
       return;
     }
+    const gi = this.#gi;
+    const ctr = this.#ctr;
+    const alt = this.#altBank;
+    const small = this.#small;
     const e = gi[hit];
     if (Math.abs(2 * ctr[e] + 1) === 1 && this.#longestMatchPred !== taken) {
-      if (alt > 0) ctr[gi[alt]] = ctrUpdate(ctr[gi[alt]], taken, TAGE_SC_L_WIDTHS.counter);
-      else this.#baseUpdate(taken);
+      if (alt > 0) {
+        // The 8 KB code also mutes a weak alternate entry before updating it.
+        const ea = gi[alt];
+        if (small) this.#muteWeak(ea);
+        ctr[ea] = ctrUpdate(ctr[ea], taken, TAGE_SC_L_WIDTHS.counter);
+        if (small) this.#muteWeak(ea);
+      } else this.#baseUpdate(taken);
     }
+    if (small) this.#muteWeak(e);
     ctr[e] = ctrUpdate(ctr[e], taken, TAGE_SC_L_WIDTHS.counter);
-    if (Math.abs(2 * ctr[e] + 1) === 1) u[e] = 0;
+    this.#muteWeak(e); // a sign change: it cannot have been useful
     if (
       this.#altTaken === taken && alt > 0 && Math.abs(2 * ctr[gi[alt]] + 1) === 7 &&
-      u[e] === 1 && this.#longestMatchPred === taken
-    ) u[e] = 0;
+      this.#u[e] === 1 && this.#longestMatchPred === taken
+    ) this.#u[e] = 0;
     this.#usefulUp(taken);
+  }
+
+  /** A weak entry is not useful (u = 0). */
+  #muteWeak(e: number): void {
+    if (Math.abs(2 * this.#ctr[e] + 1) === 1) this.#u[e] = 0;
   }
 
   /** The longest match was right where the alternate was not: it is useful. */
@@ -592,40 +603,6 @@ export class TageScLPredictor implements BranchPredictor {
       for (let j = 0; j < u.length; j++) u[j] >>= 1;
       this.#tick = 0;
     }
-  }
-
-  #tageUpdateSmall(taken: boolean): void {
-    let allocate = this.#tagePred !== taken && this.#hitBank < this.#nHist;
-    if (this.#pred === taken && (this.#random() & 31) !== 0) allocate = false;
-    allocate = this.#weakHit(taken, allocate);
-    if (allocate) this.#allocateSmall(taken);
-    const gi = this.#gi;
-    const ctr = this.#ctr;
-    const u = this.#u;
-    const hit = this.#hitBank;
-    const alt = this.#altBank;
-    if (hit === 0) {
-      this.#baseUpdate(taken);
-      return;
-    }
-    const e = gi[hit];
-    if (Math.abs(2 * ctr[e] + 1) === 1 && this.#longestMatchPred !== taken) {
-      if (alt > 0) {
-        // A weak entry is never protected: mute it to unprotected before and after.
-        const ea = gi[alt];
-        if (Math.abs(2 * ctr[ea] + 1) === 1) u[ea] = 0;
-        ctr[ea] = ctrUpdate(ctr[ea], taken, TAGE_SC_L_WIDTHS.counter);
-        if (Math.abs(2 * ctr[ea] + 1) === 1) u[ea] = 0;
-      } else this.#baseUpdate(taken);
-    }
-    if (Math.abs(2 * ctr[e] + 1) === 1) u[e] = 0;
-    ctr[e] = ctrUpdate(ctr[e], taken, TAGE_SC_L_WIDTHS.counter);
-    if (Math.abs(2 * ctr[e] + 1) === 1) u[e] = 0;
-    if (
-      this.#altTaken === taken && alt > 0 && Math.abs(2 * ctr[gi[alt]] + 1) === 7 &&
-      u[e] === 1 && this.#longestMatchPred === taken
-    ) u[e] = 0;
-    this.#usefulUp(taken);
   }
 
   /**

@@ -30,8 +30,8 @@ export interface BranchStream {
   target: number[];
 }
 
-/** xorshift32 in [0, 2^32). */
-function generator(seed: number): () => number {
+/** xorshift32: deterministic pseudo-random numbers in [1, 2^32). */
+export function xorshift32(seed: number): () => number {
   let s = seed >>> 0 || 1;
   return () => {
     s ^= s << 13;
@@ -58,7 +58,7 @@ class Builder {
   readonly random: () => number;
 
   constructor(seed: number) {
-    this.random = generator(seed);
+    this.random = xorshift32(seed);
   }
 
   get conditionals(): number {
