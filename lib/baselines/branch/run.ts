@@ -296,6 +296,44 @@ class StreamScorer {
     for (const m of this.misses) m.ensure(sites);
   }
 
+  /** Sites with enough test executions where predictor `p` is less accurate than the rule allows. */
+  hardSites(p: number, rule: { maxAccuracy: number; minExecutions: number }): number[] {
+    const missed = this.misses[p].values;
+    const hard: number[] = [];
+    for (let s = 0; s < this.executions.values.length; s++) {
+      const e = this.executions.values[s];
+      if (e >= rule.minExecutions && 1 - missed[s] / e < rule.maxAccuracy) hard.push(s);
+    }
+    return hard;
+  }
+
+  /** The score of predictor `p` (named `name`) on the test part. */
+  score(p: number, name: string, hardSites: number[], testInstructions: number): BranchScore {
+    const missed = this.misses[p].values;
+    const executions = this.executions.values;
+    const sites: SiteBranchCounts[] = [];
+    let total = 0;
+    for (let s = 0; s < executions.length; s++) {
+      if (executions[s] === 0) continue;
+      sites.push({ site: s, executions: executions[s], mispredictions: missed[s] });
+      total += missed[s];
+    }
+    let hardBranches = 0;
+    let hardMisses = 0;
+    for (const s of hardSites) {
+      if (s >= executions.length) continue;
+      hardBranches += executions[s];
+      hardMisses += missed[s];
+    }
+    return {
+      predictor: name,
+      storageBits: this.runners[p].storageBits,
+      ...counts(this.testBranches, total, testInstructions),
+      hard: counts(hardBranches, hardMisses, testInstructions),
+      sites,
+    };
+  }
+
   /** Runs every predictor over the chunk (`sites`: how many sites the trace has defined so far). */
   add(c: BranchChunk, sites: number): void {
     this.ensure(sites);
@@ -370,7 +408,6 @@ export async function scoreBranchPredictors(
   const useRule = hardOptions.sites === undefined;
   if (useRule) checkNames([hardRule.reference]);
   const trace = typeof options.trace === "string" ? await openTrace(options.trace) : options.trace;
-  const footer = await readFooter(trace.path);
 
   // The reference of the hard set runs too, reported only if asked for.
   const names = useRule && !predictors.includes(hardRule.reference)
@@ -378,8 +415,42 @@ export async function scoreBranchPredictors(
     : predictors;
   const recorder = options.recordAt ? new RecordCursor(options.recordAt, predictors) : undefined;
   const run = new StreamScorer(names, predictors.length, testFrom, recorder);
+  const path = await runOverTrace(run, trace, quiet);
+  recorder?.checkAllFound();
+
+  const instructions = trace.meta.instructions;
+  if (testFrom >= instructions) {
+    throw new UserError(
+      `the test part is empty: testFrom ${testFrom} is not below the trace's ${instructions} instructions`,
+      "choose an earlier split point (testFrom)",
+    );
+  }
+  const testInstructions = instructions - testFrom;
+  const hardSites = useRule
+    ? run.hardSites(names.indexOf(hardRule.reference), hardRule)
+    : [...new Set(Array.from(hardOptions.sites!))].sort((a, b) => a - b);
+  return {
+    trace: trace.path,
+    testFrom,
+    instructions,
+    testInstructions,
+    branches: run.branches,
+    testBranches: run.testBranches,
+    transfers: run.transfers,
+    path,
+    hard: useRule
+      ? { sites: hardSites, source: "rule", ...hardRule }
+      : { sites: hardSites, source: "given" },
+    scores: predictors.map((name, p) => run.score(p, name, hardSites, testInstructions)),
+    ...(recorder ? { recorded: recorder.recorded } : {}),
+  };
+}
+
+/** Streams the trace's branches through `run`, with a progress bar; returns the path summary. */
+async function runOverTrace(run: StreamScorer, trace: PathTrace, quiet: boolean) {
+  const footer = await readFooter(trace.path);
   const progress = new Progress({
-    label: `branch baselines (${names.join(", ")})`,
+    label: `branch baselines (${run.runners.map((r) => r.name).join(", ")})`,
     total: footer?.instructions || undefined,
     unit: "instr",
     quiet,
@@ -394,72 +465,6 @@ export async function scoreBranchPredictors(
     }
   });
   progress.finish();
-  recorder?.checkAllFound();
-  const knownSites = trace.meta.sites.length;
-  run.ensure(knownSites);
-  const { runners, misses, executions, branches, testBranches, transfers } = run;
-
-  const instructions = trace.meta.instructions;
-  if (testFrom >= instructions) {
-    throw new UserError(
-      `the test part is empty: testFrom ${testFrom} is not below the trace's ${instructions} instructions`,
-      "choose an earlier split point (testFrom)",
-    );
-  }
-  const testInstructions = instructions - testFrom;
-  const siteCount = knownSites;
-
-  let hardSites: number[];
-  if (useRule) {
-    const refMisses = misses[names.indexOf(hardRule.reference)].values;
-    hardSites = [];
-    for (let s = 0; s < siteCount; s++) {
-      const e = executions.values[s];
-      if (e >= hardRule.minExecutions && 1 - refMisses[s] / e < hardRule.maxAccuracy) {
-        hardSites.push(s);
-      }
-    }
-  } else {
-    hardSites = [...new Set(Array.from(hardOptions.sites!))].sort((a, b) => a - b);
-  }
-
-  const scores = predictors.map((name, p): BranchScore => {
-    const missed = misses[p].values;
-    const sites: SiteBranchCounts[] = [];
-    let total = 0;
-    for (let s = 0; s < siteCount; s++) {
-      if (executions.values[s] === 0) continue;
-      sites.push({ site: s, executions: executions.values[s], mispredictions: missed[s] });
-      total += missed[s];
-    }
-    let hardBranches = 0;
-    let hardMisses = 0;
-    for (const s of hardSites) {
-      if (s >= siteCount) continue;
-      hardBranches += executions.values[s];
-      hardMisses += missed[s];
-    }
-    return {
-      predictor: name,
-      storageBits: runners[p].storageBits,
-      ...counts(testBranches, total, testInstructions),
-      hard: counts(hardBranches, hardMisses, testInstructions),
-      sites,
-    };
-  });
-  return {
-    trace: trace.path,
-    testFrom,
-    instructions,
-    testInstructions,
-    branches,
-    testBranches,
-    transfers,
-    path,
-    hard: useRule
-      ? { sites: hardSites, source: "rule", ...hardRule }
-      : { sites: hardSites, source: "given" },
-    scores,
-    ...(recorder ? { recorded: recorder.recorded } : {}),
-  };
+  run.ensure(trace.meta.sites.length);
+  return path;
 }

@@ -116,10 +116,47 @@ function historyLengths(config: TageScLConfig): Int32Array {
   return m;
 }
 
-/** Folded-history widths of pair `i` (odd table): index, tag, second tag. */
-function foldWidths(config: TageScLConfig, i: number, tagBits: number): number[] {
-  if (config.design === "8kb") return [17 + ((2 * ((i - 1) >> 1)) % 4), 13, 11];
-  return [config.logBankEntries, tagBits, tagBits - 1];
+/** Tag bits of table `i`: 4 more in the long-history group. */
+function tagBitsOf(config: TageScLConfig, i: number): number {
+  return config.tagBits + (i >= config.born ? 4 : 0);
+}
+
+/**
+ * NOSKIP[0 .. tables + 2]: which tables are used (odd ones only between
+ * assocFrom and assocTo, minus the disabled ones); the two entries past the
+ * last table stay 0 (the 8 KB allocation reads up to there).
+ */
+function enabledTables(config: TageScLConfig): Uint8Array {
+  const noSkip = new Uint8Array(config.tables + 3);
+  for (let i = 1; i <= config.tables; i++) {
+    noSkip[i] = ((i - 1) & 1) || (i >= config.assocFrom && i < config.assocTo) ? 1 : 0;
+  }
+  for (const i of config.disabledTables) noSkip[i] = 0;
+  return noSkip;
+}
+
+/**
+ * The three folded histories (index, tag, second tag) of each pair (odd
+ * tables `pairs`), `FOLD_FIELDS` each: width, mask, outpoint rotated by 0, 1,
+ * 2. The 8 KB design folds the index history to 17 or 19 bits and the tags to
+ * 13 and 11.
+ */
+function foldGeometry(config: TageScLConfig, m: Int32Array, pairs: number[]): Int32Array {
+  const fold = new Int32Array(pairs.length * 3 * FOLD_FIELDS);
+  pairs.forEach((i, p) => {
+    const tagBits = tagBitsOf(config, i);
+    const widths = config.design === "8kb"
+      ? [17 + ((2 * ((i - 1) >> 1)) % 4), 13, 11]
+      : [config.logBankEntries, tagBits, tagBits - 1];
+    widths.forEach((width, r) => {
+      const outpoint = m[i] % width;
+      fold.set(
+        [width, (1 << width) - 1, outpoint, (outpoint + 1) % width, (outpoint + 2) % width],
+        (3 * p + r) * FOLD_FIELDS,
+      );
+    });
+  });
+  return fold;
 }
 
 /** TAGE-SC-L with a configuration of `tage_sc_l_config.ts`. */
@@ -143,7 +180,7 @@ export class TageScLPredictor implements BranchPredictor {
   #bankHiLow = 0;
   readonly #bMask: number;
   readonly #uMax: number;
-  /** NOSKIP[0 .. tables + 2]: the 8 KB allocation reads up to two past the last table (zeros). */
+  /** NOSKIP, see {@linkcode enabledTables}. */
   readonly #noSkip: Uint8Array;
   /** Table pairs kept (all in 8 KB; with an enabled table in 64 KB): see the `PAIR_` constants. */
   readonly #pair: Int32Array;
@@ -221,11 +258,7 @@ export class TageScLPredictor implements BranchPredictor {
     this.#bMask = (1 << config.logBimodal) - 1;
     this.#uMax = (1 << config.usefulBits) - 1;
     const m = historyLengths(config);
-    this.#noSkip = new Uint8Array(nHist + 3);
-    for (let i = 1; i <= nHist; i++) {
-      this.#noSkip[i] = ((i - 1) & 1) || (i >= config.assocFrom && i < config.assocTo) ? 1 : 0;
-    }
-    for (const i of config.disabledTables) this.#noSkip[i] = 0;
+    this.#noSkip = enabledTables(config);
     const pairs: number[] = [];
     for (let i = 1; i < nHist; i += 2) {
       if (this.#small || this.#noSkip[i] || this.#noSkip[i + 1]) pairs.push(i);
@@ -235,16 +268,7 @@ export class TageScLPredictor implements BranchPredictor {
     this.#pair = this.#pairFields(config, m, pairs);
     this.#foldLength = Int32Array.from(pairs, (i) => m[i]);
     this.#comp = new Int32Array(pairs.length * 3);
-    this.#fold = new Int32Array(pairs.length * 3 * FOLD_FIELDS);
-    pairs.forEach((i, p) => {
-      foldWidths(config, i, this.#pair[p * PAIR_FIELDS + PAIR_TAG_BITS]).forEach((width, r) => {
-        const outpoint = m[i] % width;
-        this.#fold.set(
-          [width, (1 << width) - 1, outpoint, (outpoint + 1) % width, (outpoint + 2) % width],
-          (3 * p + r) * FOLD_FIELDS,
-        );
-      });
-    });
+    this.#fold = foldGeometry(config, m, pairs);
     // The reference's `(1 << m) - 1` on a 32-bit int, shift count modulo 32.
     this.#bankMaskHigh = ((1 << m[config.born]) - 1) | 0;
     this.#bankMaskLow = ((1 << m[1]) - 1) | 0;
@@ -275,7 +299,7 @@ export class TageScLPredictor implements BranchPredictor {
     enabled.filter((i) => i >= config.born).forEach((i, k) => bankRank[i] = k % config.banksHigh);
     const fields = new Int32Array(pairs.length * PAIR_FIELDS);
     pairs.forEach((i, p) => {
-      const tagBits = config.tagBits + (i >= config.born ? 4 : 0);
+      const tagBits = tagBitsOf(config, i);
       fields.set([
         i,
         (1 << Math.min(m[i], PATH_BITS)) - 1,

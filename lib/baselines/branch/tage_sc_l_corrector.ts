@@ -60,6 +60,43 @@ function intMask(n: number): number {
   return ((1 << n) - 1) | 0;
 }
 
+/**
+ * Where the tables of every component are in one array: component c has
+ * tables `first[c]` to `first[c + 1]`; table t starts at `offset[t]`, has
+ * `indexMask[t] + 1` entries, masks its history with `historyMask[t]` and
+ * hashes it with the 5 shifts at `shifts[5t]` (GINDEX: h ^ (h >> (8 - j)) ^
+ * (h >> (16 - 2j)) ^ (h >> (24 - 3j)) ^ (h >> (32 - 3j)) ^ (h >> (40 - 4j))
+ * for the j-th table of its component).
+ */
+function tableLayout(config: TageScLConfig) {
+  const comps = config.components;
+  const count = comps.reduce((n, c) => n + c.lengths.length, 0);
+  const layout = {
+    first: new Int32Array(comps.length + 1),
+    offset: new Int32Array(count),
+    indexMask: new Int32Array(count),
+    historyMask: new Int32Array(count),
+    shifts: new Int32Array(count * 5),
+    entries: 0,
+  };
+  let t = 0;
+  comps.forEach((c, ci) => {
+    layout.first[ci] = t;
+    c.lengths.forEach((length, j) => {
+      const size = scTableEntries(config, c, j);
+      layout.offset[t] = layout.entries;
+      layout.indexMask[t] = size - 1;
+      layout.historyMask[t] = intMask(length);
+      const shifts = [8 - j, 16 - 2 * j, 24 - 3 * j, 32 - 3 * j, 40 - 4 * j];
+      layout.shifts.set(shifts.map((s) => Math.min(s, NO_SHIFT)), t * 5);
+      layout.entries += size;
+      t++;
+    });
+  });
+  layout.first[comps.length] = t;
+  return layout;
+}
+
 /** The statistical corrector of one TAGE-SC-L configuration. */
 export class StatisticalCorrector {
   readonly #logBias: number;
@@ -78,7 +115,7 @@ export class StatisticalCorrector {
   readonly #withPrediction: Uint8Array;
   readonly #inThreshold: Uint8Array;
   readonly #weights: Int8Array;
-  /** Tables of component c: `#first[c]` to `#first[c + 1]`; per table offset, index mask, history mask, 5 shifts. */
+  /** The tables of every component in one array: see {@linkcode tableLayout}. */
   readonly #first: Int32Array;
   readonly #offset: Int32Array;
   readonly #indexMask: Int32Array;
@@ -125,34 +162,17 @@ export class StatisticalCorrector {
     comps.forEach((c, ci) => {
       if (c.history !== "imli-history") this.#weights.fill(7, ci * WEIGHTS, (ci + 1) * WEIGHTS);
     });
-    const tableCount = comps.reduce((n, c) => n + c.lengths.length, 0);
-    this.#first = new Int32Array(comps.length + 1);
-    this.#offset = new Int32Array(tableCount);
-    this.#indexMask = new Int32Array(tableCount);
-    this.#historyMask = new Int32Array(tableCount);
-    this.#shifts = new Int32Array(tableCount * 5);
-    this.#index = new Int32Array(tableCount);
-    let t = 0;
-    let offset = 0;
-    comps.forEach((c, ci) => {
-      this.#first[ci] = t;
-      c.lengths.forEach((length, j) => {
-        const size = scTableEntries(config, c, j);
-        this.#offset[t] = offset;
-        this.#indexMask[t] = size - 1;
-        this.#historyMask[t] = intMask(length);
-        // GINDEX: h ^ (h >> (8 - j)) ^ (h >> (16 - 2j)) ^ (h >> (24 - 3j)) ^ (h >> (32 - 3j)) ^ (h >> (40 - 4j)).
-        const shifts = [8 - j, 16 - 2 * j, 24 - 3 * j, 32 - 3 * j, 40 - 4 * j];
-        this.#shifts.set(shifts.map((s) => Math.min(s, NO_SHIFT)), t * 5);
-        offset += size;
-        t++;
-      });
-    });
-    this.#first[comps.length] = t;
+    const layout = tableLayout(config);
+    this.#first = layout.first;
+    this.#offset = layout.offset;
+    this.#indexMask = layout.indexMask;
+    this.#historyMask = layout.historyMask;
+    this.#shifts = layout.shifts;
+    this.#index = new Int32Array(layout.offset.length);
     // The reference sets every even entry to -1 (weakly not taken); odd ones stay 0.
-    this.#tables = new Int8Array(offset);
-    for (let k = 0; k < tableCount; k++) {
-      for (let j = 0; j <= this.#indexMask[k]; j += 2) this.#tables[this.#offset[k] + j] = -1;
+    this.#tables = new Int8Array(layout.entries);
+    for (let k = 0; k < layout.offset.length; k++) {
+      for (let j = 0; j <= layout.indexMask[k]; j += 2) this.#tables[layout.offset[k] + j] = -1;
     }
     this.#localMask = config.localEntries - 1;
     this.#local = new Int32Array(config.localEntries);
