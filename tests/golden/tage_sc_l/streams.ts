@@ -13,6 +13,7 @@
  * @module
  */
 import { join } from "node:path";
+import { atomicWriteFile } from "../../../lib/common/mod.ts";
 import {
   CALL,
   CALL_INDIRECT,
@@ -187,7 +188,7 @@ async function writeStreams(dir: string): Promise<void> {
         stream.target[i].toString(16)
       }`
     );
-    await Deno.writeTextFile(join(dir, `${name}.txt`), lines.join("\n") + "\n");
+    await atomicWriteFile(join(dir, `${name}.txt`), lines.join("\n") + "\n");
   }
 }
 
