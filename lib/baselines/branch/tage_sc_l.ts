@@ -17,10 +17,11 @@
  * - `(1 << m[BORN]) - 1`, the path mask of the long-history banks' start, is
  *   a 32-bit shift by m[BORN] modulo 32: 0x3fffff for the 64 KB (m = 54).
  * - The corrector's history masks: see `tage_sc_l_corrector.ts`.
- * - 8 KB: the allocation loop tests the second table of a pair after the
- *   first was allocated (its `Done` flag is never set), which can read
- *   `NOSKIP[NHIST + 1]`, one past the array: the zero padding byte after it
- *   in the x86-64 build (gcc 12), so that table counts as disabled here.
+ * - 8 KB: its allocation loop never sets its `Done` flag, so after
+ *   allocating in the first table of a pair it goes on to the second table
+ *   of the next pair in the same step, which can read `NOSKIP[NHIST + 1]`,
+ *   one past the array: the zero padding byte after it in the x86-64 build
+ *   (gcc 12), so that table counts as disabled here.
  * - 8 KB: its update threshold leaves out the component weights (see
  *   `thresholdStep` in `tage_sc_l_config.ts`), and its path history is never
  *   masked (only its low 32 bits reach anything).
@@ -31,8 +32,9 @@
  * folds tags to 13 and 11 bits, protects a newly allocated entry at random
  * (1 in 32), frees a weak protected entry at random, weighs TICK by 5 per
  * allocation and counts true penalties twice, ages u by decrementing instead
- * of halving, mixes a table's tag into its random generator, and does not
- * reduce the USE_ALT_ON_NA index modulo its size minus one.
+ * of halving, mixes a table's tag into its random generator, does not
+ * reduce the USE_ALT_ON_NA index modulo its size minus one, and leaves the PC
+ * out of its bias-bank index (the last two are configuration fields).
  *
  * Storage counts every bit of state, including the loop predictor's WITHLOOP
  * counter and the SC threshold register the original's printout omits; see
