@@ -9,6 +9,7 @@ import {
   BimodalPredictor,
   BRANCH_PREDICTOR_NAMES,
   type BranchPredictor,
+  CALL,
   createBranchPredictor,
   GsharePredictor,
   PerceptronPredictor,
@@ -20,24 +21,18 @@ import {
 import { UserError } from "../lib/common/mod.ts";
 import { BRANCH, openTrace, traceProgram } from "../lib/trace/mod.ts";
 import { ensureTracer } from "../lib/trace/testing.ts";
+import { xorshift32 } from "./golden/tage_sc_l/streams.ts";
 
-/** A branch stream: PCs and outcomes in program order. */
+/** A conditional-branch stream: PCs and outcomes in program order (each branch jumps 0x40 ahead). */
 interface Stream {
   pc: number[];
   taken: boolean[];
 }
 
-/** Deterministic pseudo-random bits (xorshift32). */
+/** Deterministic pseudo-random bits (the low bit of xorshift32). */
 function randomBits(seed: number): () => boolean {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return (s & 1) === 1;
-  };
+  const next = xorshift32(seed);
+  return () => (next() & 1) === 1;
 }
 
 /** Runs `predictor` over the stream; counts mispredictions from index `from` on, per PC. */
@@ -46,7 +41,7 @@ function mispredictions(predictor: BranchPredictor, stream: Stream, from = 0): M
   for (let i = 0; i < stream.pc.length; i++) {
     const pc = stream.pc[i];
     const predicted = predictor.predict(pc);
-    predictor.update(pc, stream.taken[i]);
+    predictor.update(pc, stream.taken[i], pc + 0x40);
     if (i >= from && predicted !== stream.taken[i]) misses.set(pc, (misses.get(pc) ?? 0) + 1);
   }
   return misses;
@@ -137,9 +132,9 @@ Deno.test("TAGE-SC-L learns a period-77 pattern that gshare cannot", () => {
 
 Deno.test("TAGE-SC-L predicts a 37-iteration loop exactly after warm-up (loop predictor)", () => {
   // Each iteration runs the loop branch (taken 36 times, then not) and a random branch. The
-  // random branch sits above the loop branch, so the loop branch does not look backward and
-  // IMLI does not count its iterations; the random outcomes hide the count from the global
-  // histories: only the loop predictor can predict the exit.
+  // loop branch's target is ahead of it, so it does not look backward and IMLI does not count
+  // its iterations; the random outcomes hide the count from the global histories: only the
+  // loop predictor can predict the exit.
   const random = randomBits(11);
   const stream: Stream = { pc: [], taken: [] };
   const loops = 400;
@@ -160,6 +155,33 @@ Deno.test("TAGE-SC-L predicts a 37-iteration loop exactly after warm-up (loop pr
   }
   const gshare = mispredictions(new GsharePredictor(), stream, from).get(PC + 0x40) ?? 0;
   assert.ok(gshare >= (loops - warmup) / 2, `gshare missed the loop branch only ${gshare} times`);
+});
+
+/**
+ * Mispredictions in the second half of a stream where a branch is taken
+ * exactly when a call ran since the previous one (at random): the conditional
+ * outcomes before it say nothing, the call does (if `track` gives it).
+ */
+function callDecided(predictor: BranchPredictor, iterations: number, track: boolean): number {
+  const random = randomBits(5);
+  let misses = 0;
+  for (let it = 0; it < iterations; it++) {
+    const called = random();
+    if (called && track) predictor.track(PC + 0x200, CALL, PC + 0x800);
+    const predicted = predictor.predict(PC);
+    predictor.update(PC, called, PC + 0x40);
+    if (it >= iterations / 2 && predicted !== called) misses++;
+  }
+  return misses;
+}
+
+Deno.test("TAGE-SC-L learns from the calls it is given (unconditional branches enter its histories)", () => {
+  for (const config of [TAGE_SC_L_64KB, TAGE_SC_L_8KB]) {
+    const tracked = callDecided(new TageScLPredictor(config), 4000, true);
+    assert.ok(tracked <= 20, `${config.name} missed ${tracked} of 2000 with the calls`);
+    const untracked = callDecided(new TageScLPredictor(config), 4000, false);
+    assert.ok(untracked >= 800, `${config.name} missed only ${untracked} of 2000 without them`);
+  }
 });
 
 Deno.test("storage budgets match the configurations", () => {
@@ -272,6 +294,9 @@ int main(int argc, char **argv) {
       });
       assert.equal(byEvent.branches, events.length);
       assert.equal(byEvent.testBranches, testRows.length);
+      // Calls and returns of the program (and of libc) were rebuilt and given to the predictors.
+      assert.ok(byEvent.transfers > 0 && byEvent.path.transfers > 0);
+      assert.ok(byEvent.path.lostInstructions < 0.01 * byEvent.instructions);
       assert.equal(byEvent.testInstructions, byEvent.instructions - testFrom);
       for (const score of byEvent.scores) {
         assert.equal(score.branches, byEvent.testBranches);

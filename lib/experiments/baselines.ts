@@ -16,6 +16,7 @@
 import {
   ADDRESS_PREDICTOR_NAMES,
   BRANCH_PREDICTOR_NAMES,
+  BRANCH_SCORING_VERSION,
   type LoadStream,
   loadStreamFromTrace,
   LSTM_PREDICTOR,
@@ -76,6 +77,7 @@ export async function branchBaselines(
     trace: await traceIdentity(trace),
     testFrom,
     predictors: BRANCH_BASELINES,
+    scoring: BRANCH_SCORING_VERSION,
     at: await hashOf(at),
   };
   return await cachedJson("branch-baselines", key, async () => {

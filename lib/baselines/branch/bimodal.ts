@@ -1,5 +1,6 @@
 /**
- * Bimodal predictor: a PC-indexed table of 2-bit saturating counters.
+ * Bimodal predictor: a PC-indexed table of 2-bit saturating counters (no
+ * history, so unconditional transfers do not concern it).
  *
  * @module
  */
@@ -33,11 +34,14 @@ export class BimodalPredictor implements BranchPredictor {
     return this.#counters[pcIndex(pc, this.#indexBits)] >= 2;
   }
 
-  update(pc: number, taken: boolean): void {
+  update(pc: number, taken: boolean, _target: number): void {
     const i = pcIndex(pc, this.#indexBits);
     const c = this.#counters[i];
     if (taken) {
       if (c < 3) this.#counters[i] = c + 1;
     } else if (c > 0) this.#counters[i] = c - 1;
   }
+
+  /** No history: unconditional transfers change nothing. */
+  track(_pc: number, _kind: number, _target: number): void {}
 }

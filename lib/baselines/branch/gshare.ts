@@ -1,6 +1,9 @@
 /**
  * gshare (McFarling 1993): 2-bit counters indexed by the global history XOR
- * the PC.
+ * the PC. Unconditional jumps, calls and returns enter the global history as
+ * taken, as ChampSim's driver gives every branch's outcome to its
+ * `last_branch_result`; only conditional branches train the counters, as in
+ * the CBP driver.
  *
  * @module
  */
@@ -46,12 +49,20 @@ export class GsharePredictor implements BranchPredictor {
     return this.#counters[this.#index(pc)] >= 2;
   }
 
-  update(pc: number, taken: boolean): void {
+  update(pc: number, taken: boolean, _target: number): void {
     const i = this.#index(pc);
     const c = this.#counters[i];
     if (taken) {
       if (c < 3) this.#counters[i] = c + 1;
     } else if (c > 0) this.#counters[i] = c - 1;
-    this.#history = ((this.#history << 1) | (taken ? 1 : 0)) & this.#historyMask;
+    this.#shift(taken ? 1 : 0);
+  }
+
+  track(_pc: number, _kind: number, _target: number): void {
+    this.#shift(1);
+  }
+
+  #shift(bit: number): void {
+    this.#history = ((this.#history << 1) | bit) & this.#historyMask;
   }
 }

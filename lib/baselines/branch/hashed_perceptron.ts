@@ -4,6 +4,9 @@
  * Skadron 2005 and Seznec's O-GEHL): 16 tables of 4096 8-bit weights, table
  * `i` indexed by the PC XOR a hash of the newest `HISTORY_LENGTHS[i]` global
  * history bits; the sum of the 16 selected weights is the perceptron output.
+ * Unconditional jumps, calls and returns enter the history as taken, as
+ * ChampSim's driver gives them to `last_branch_result`; only conditional
+ * branches train.
  *
  * @module
  */
@@ -84,7 +87,7 @@ export class HashedPerceptronPredictor implements BranchPredictor {
     return y >= 1;
   }
 
-  update(pc: number, taken: boolean): void {
+  update(pc: number, taken: boolean, _target: number): void {
     if (pc !== this.#lastPc) this.predict(pc);
     const y = this.#lastOutput;
     const correct = taken === (y >= 1);
@@ -107,14 +110,22 @@ export class HashedPerceptronPredictor implements BranchPredictor {
         this.#tc = 0;
       }
     }
-    // Shift the outcome into the chain of 12-bit words.
+    this.#shift(taken ? 1 : 0);
+    this.#lastPc = -1;
+  }
+
+  track(_pc: number, _kind: number, _target: number): void {
+    this.#shift(1);
+  }
+
+  /** Shifts an outcome into the chain of 12-bit words. */
+  #shift(outcome: number): void {
     const words = this.#words;
-    let bit = taken ? 1 : 0;
+    let bit = outcome;
     for (let i = 0; i < HISTORY_WORDS; i++) {
       const word = (words[i] << 1) | bit;
       bit = (word >>> INDEX_BITS) & 1;
       words[i] = word & (TABLE_SIZE - 1);
     }
-    this.#lastPc = -1;
   }
 }

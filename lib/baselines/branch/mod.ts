@@ -6,7 +6,15 @@
  *
  * @module
  */
-export type { BranchPredictor } from "./predictor.ts";
+export {
+  type BranchPredictor,
+  CALL,
+  CALL_INDIRECT,
+  CONDITIONAL,
+  JUMP,
+  JUMP_INDIRECT,
+  RETURN,
+} from "./predictor.ts";
 export * from "./bimodal.ts";
 export * from "./gshare.ts";
 export * from "./perceptron.ts";
@@ -15,3 +23,5 @@ export * from "./tage_sc_l_config.ts";
 export * from "./tage_sc_l.ts";
 export * from "./registry.ts";
 export * from "./run.ts";
+export * from "./stream.ts";
+export type { PathSummary, PathTrace } from "./path.ts";

@@ -1,7 +1,9 @@
 /**
  * The perceptron predictor of Jiménez & Lin, "Dynamic Branch Prediction with
  * Perceptrons", HPCA 2001: a PC-indexed table of perceptrons over the global
- * history, trained on a misprediction or when |y| <= theta.
+ * history, trained on a misprediction or when |y| <= theta. Unconditional
+ * jumps, calls and returns enter the history as taken (ChampSim's driver
+ * gives every branch's outcome); only conditional branches train.
  *
  * @module
  */
@@ -65,7 +67,7 @@ export class PerceptronPredictor implements BranchPredictor {
     return y >= 0;
   }
 
-  update(pc: number, taken: boolean): void {
+  update(pc: number, taken: boolean, _target: number): void {
     if (pc !== this.#lastPc) this.predict(pc);
     const h = this.#h;
     const y = this.#lastOutput;
@@ -81,10 +83,20 @@ export class PerceptronPredictor implements BranchPredictor {
         w[k] = clampWeight(w[k] + t * x[start + j]);
       }
     }
+    this.#shift(t);
+    this.#lastPc = -1;
+  }
+
+  track(_pc: number, _kind: number, _target: number): void {
+    this.#shift(1);
+  }
+
+  /** Makes `t` (+1 taken, -1 not) the newest history entry. */
+  #shift(t: number): void {
+    const h = this.#h;
     this.#head = this.#head === 0 ? h - 1 : this.#head - 1;
     this.#history[this.#head] = t;
     this.#history[this.#head + h] = t;
-    this.#lastPc = -1;
   }
 }
 

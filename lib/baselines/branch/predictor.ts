@@ -1,15 +1,30 @@
 /**
- * The conditional-branch predictor interface (ChampSim style: one class per
- * predictor, the registry in `registry.ts` names it) and the helpers the
- * table-based predictors share.
+ * The branch predictor interface (ChampSim style: one class per predictor,
+ * the registry in `registry.ts` names it) and the helpers the table-based
+ * predictors share.
  *
- * The traces hold conditional branches only (no unconditional jumps, calls or
- * returns), so every predictor builds its global and path histories from
- * conditional outcomes and their PCs alone.
+ * A predictor sees what the CBP-5 driver hands Seznec's code: every
+ * conditional branch (predict, then update with its outcome and its taken
+ * target), and every unconditional jump, call and return (track), which
+ * enters the global and path histories. Our traces record the conditional
+ * branches; the others are rebuilt from the disassembly (`path.ts`).
  *
  * @module
  */
 import { UserError } from "../../common/mod.ts";
+
+/** Branch kinds, CBP-5's classes: a conditional branch (direct, as x86's are). */
+export const CONDITIONAL = 0;
+/** Direct unconditional jump. */
+export const JUMP = 1;
+/** Jump through a register or memory. */
+export const JUMP_INDIRECT = 2;
+/** Direct call. */
+export const CALL = 3;
+/** Call through a register or memory. */
+export const CALL_INDIRECT = 4;
+/** Return. */
+export const RETURN = 5;
 
 /** An online direction predictor for conditional branches. */
 export interface BranchPredictor {
@@ -19,8 +34,18 @@ export interface BranchPredictor {
   readonly storageBits: number;
   /** Predicts the outcome of the conditional branch at `pc` (run-time address as a number, < 2^48). */
   predict(pc: number): boolean;
-  /** Trains with the outcome; must be called after predict() for the same branch, in program order. */
-  update(pc: number, taken: boolean): void;
+  /**
+   * Trains with the outcome of the conditional branch at `pc`, whose taken
+   * target is `target` (also when it was not taken; 0 when unknown). Must
+   * follow predict() for the same branch, in program order.
+   */
+  update(pc: number, taken: boolean, target: number): void;
+  /**
+   * An unconditional transfer at `pc` of `kind` ({@linkcode JUMP} ...
+   * {@linkcode RETURN}) to `target` (NaN when unknown), in program order
+   * between the conditional branches.
+   */
+  track(pc: number, kind: number, target: number): void;
 }
 
 /** Checks an integer option against its range. */

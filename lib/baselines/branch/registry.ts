@@ -40,11 +40,11 @@ export const BRANCH_PREDICTORS: Readonly<Record<string, BranchPredictorEntry>> =
     create: () => new HashedPerceptronPredictor(),
   },
   "tage-sc-l-64kb": {
-    description: "Seznec's CBP-5 winner, 64 KB configuration (TAGE + SC + loop)",
+    description: "Seznec's CBP-5 winner, 64 KB (TAGE + SC + loop), bit-exact with his code",
     create: () => new TageScLPredictor(TAGE_SC_L_64KB),
   },
   "tage-sc-l-8kb": {
-    description: "Seznec's CBP-5 winner, 8 KB configuration (TAGE + SC + loop)",
+    description: "Seznec's CBP-5 winner, 8 KB (TAGE + SC + loop), bit-exact with his code",
     create: () => new TageScLPredictor(TAGE_SC_L_8KB),
   },
 };

@@ -1,31 +1,27 @@
 /**
- * Runs branch predictors over a trace's conditional branches and scores them
- * on its test part.
+ * Runs branch predictors over a trace's branch stream and scores them on its
+ * test part.
  *
- * Every predictor sees the whole branch stream in execution order and learns
- * online; branches before `testFrom` (an instruction count) only warm it up.
- * The trace is decoded once for all predictors. Scores: mispredictions, rate
- * and MPKI on the test part, per static site, and on the hard-to-predict
- * sites (see {@linkcode HardBranchOptions}); optionally the prediction made
- * at chosen branch executions, so that another model (the GNN) can be scored
- * on exactly the same events.
+ * Every predictor sees the whole stream in execution order and learns
+ * online: the recorded conditional branches (predict, then update with the
+ * outcome and the taken target) and the unconditional jumps, calls and
+ * returns rebuilt from the disassembly between them (`stream.ts`), as the
+ * CBP-5 driver hands them to a predictor. Conditional branches before
+ * `testFrom` (an instruction count) only warm it up. The trace is decoded once
+ * for all predictors. Scores: mispredictions, rate and MPKI on the test part,
+ * per static site, and on the hard-to-predict sites (see
+ * {@linkcode HardBranchOptions}); optionally the prediction made at chosen
+ * branch executions, so that another model (the GNN) can be scored on
+ * exactly the same events.
  *
  * @module
  */
 import { Progress, UserError } from "../../common/mod.ts";
-import { BRANCH, type EventChunk, openTrace, readFooter, type TraceMeta } from "../../trace/mod.ts";
-import type { BranchPredictor } from "./predictor.ts";
+import { openTrace, readFooter } from "../../trace/mod.ts";
+import type { PathSummary, PathTrace } from "./path.ts";
+import { type BranchPredictor, CONDITIONAL } from "./predictor.ts";
 import { BRANCH_PREDICTOR_NAMES, createBranchPredictor } from "./registry.ts";
-
-/** What the scorer needs of a trace; `TraceFile` of lib/trace provides it. */
-export interface BranchTraceSource {
-  /** Sites may be added while streaming; `instructions` is final after the stream ends. */
-  readonly meta: TraceMeta;
-  /** Path of the trace file, if it is one (used for the progress bar's total). */
-  readonly path?: string;
-  /** Events in execution order; each call starts a new pass. */
-  chunks(): AsyncIterable<EventChunk> | Iterable<EventChunk>;
-}
+import { type BranchChunk, streamBranches } from "./stream.ts";
 
 /**
  * Which static branch sites are hard to predict. By default a site is hard
@@ -46,6 +42,13 @@ export interface HardBranchOptions {
   minExecutions?: number;
 }
 
+/**
+ * Version of what the scorer computes: changes whenever the same trace would
+ * get other predictions, so that caches of scores can be keyed by it (2: the
+ * rebuilt unconditional branches, TAGE-SC-L bit-exact with Seznec's code).
+ */
+export const BRANCH_SCORING_VERSION = 2;
+
 /** Defaults of {@linkcode HardBranchOptions}. */
 export const HARD_BRANCH_DEFAULTS = {
   reference: "tage-sc-l-64kb",
@@ -64,8 +67,8 @@ export type BranchEvents =
 
 /** Options of {@linkcode scoreBranchPredictors}. */
 export interface ScoreBranchOptions {
-  /** A trace path or an open trace. */
-  trace: string | BranchTraceSource;
+  /** A trace path or an open trace (its objects are disassembled to rebuild the path). */
+  trace: string | PathTrace;
   /** Predictor names (see `BRANCH_PREDICTOR_NAMES`), reported in this order. */
   predictors: string[];
   /** Instruction count where the test part starts; earlier branches are warm-up. */
@@ -132,8 +135,8 @@ export interface RecordedBranchPredictions {
 
 /** What {@linkcode scoreBranchPredictors} returns. */
 export interface BranchScoreReport {
-  /** The trace's path, when known. */
-  trace?: string;
+  /** The trace's path. */
+  trace: string;
   testFrom: number;
   /** Instructions in the trace's window. */
   instructions: number;
@@ -143,6 +146,10 @@ export interface BranchScoreReport {
   branches: number;
   /** Conditional-branch executions with `icount >= testFrom`. */
   testBranches: number;
+  /** Unconditional transfers rebuilt and given to the predictors. */
+  transfers: number;
+  /** How well the path between recorded instructions was rebuilt. */
+  path: PathSummary;
   hard: HardBranchSet;
   /** One score per requested predictor, in the requested order. */
   scores: BranchScore[];
@@ -260,6 +267,126 @@ class RecordCursor {
   }
 }
 
+/** Runs the predictors over a branch stream, chunk by chunk, and counts their misses. */
+class StreamScorer {
+  readonly runners: BranchPredictor[];
+  readonly misses: SiteCounters[];
+  readonly executions = new SiteCounters();
+  branches = 0;
+  testBranches = 0;
+  transfers = 0;
+  readonly #names: string[];
+  readonly #recorded: number;
+  readonly #testFrom: number;
+  readonly #recorder?: RecordCursor;
+
+  /** `names` run; the first `recorded` of them are recorded at `recorder`'s executions. */
+  constructor(names: string[], recorded: number, testFrom: number, recorder?: RecordCursor) {
+    this.#names = names;
+    this.runners = names.map((name) => createBranchPredictor(name));
+    this.misses = names.map(() => new SiteCounters());
+    this.#recorded = recorded;
+    this.#testFrom = testFrom;
+    this.#recorder = recorder;
+  }
+
+  /** Makes room for the counters of `sites` sites. */
+  ensure(sites: number): void {
+    this.executions.ensure(sites);
+    for (const m of this.misses) m.ensure(sites);
+  }
+
+  /** Sites with enough test executions where predictor `p` is less accurate than the rule allows. */
+  hardSites(p: number, rule: { maxAccuracy: number; minExecutions: number }): number[] {
+    const missed = this.misses[p].values;
+    const hard: number[] = [];
+    for (let s = 0; s < this.executions.values.length; s++) {
+      const e = this.executions.values[s];
+      if (e >= rule.minExecutions && 1 - missed[s] / e < rule.maxAccuracy) hard.push(s);
+    }
+    return hard;
+  }
+
+  /** The score of predictor `p` (named `name`) on the test part. */
+  score(p: number, name: string, hardSites: number[], testInstructions: number): BranchScore {
+    const missed = this.misses[p].values;
+    const executions = this.executions.values;
+    const sites: SiteBranchCounts[] = [];
+    let total = 0;
+    for (let s = 0; s < executions.length; s++) {
+      if (executions[s] === 0) continue;
+      sites.push({ site: s, executions: executions[s], mispredictions: missed[s] });
+      total += missed[s];
+    }
+    let hardBranches = 0;
+    let hardMisses = 0;
+    for (const s of hardSites) {
+      if (s >= executions.length) continue;
+      hardBranches += executions[s];
+      hardMisses += missed[s];
+    }
+    return {
+      predictor: name,
+      storageBits: this.runners[p].storageBits,
+      ...counts(this.testBranches, total, testInstructions),
+      hard: counts(hardBranches, hardMisses, testInstructions),
+      sites,
+    };
+  }
+
+  /** Runs every predictor over the chunk (`sites`: how many sites the trace has defined so far). */
+  add(c: BranchChunk, sites: number): void {
+    this.ensure(sites);
+    // Which conditional branches are scored or recorded, found once for all predictors.
+    const scored = new Uint8Array(c.length);
+    const row = new Int32Array(c.length).fill(-1);
+    for (let k = 0; k < c.length; k++) {
+      if (c.kind[k] !== CONDITIONAL) {
+        this.transfers++;
+        continue;
+      }
+      this.branches++;
+      if (c.icount[k] >= this.#testFrom) {
+        scored[k] = 1;
+        this.executions.values[c.site[k]]++;
+        this.testBranches++;
+      }
+      if (this.#recorder) {
+        row[k] = this.#recorder.match(c.event[k], c.site[k], c.icount[k], c.taken[k]);
+      }
+    }
+    for (let p = 0; p < this.runners.length; p++) {
+      const record = this.#recorder && p < this.#recorded
+        ? this.#recorder.recorded.predictions[this.#names[p]]
+        : undefined;
+      runPredictor(this.runners[p], c, scored, this.misses[p].values, record, row);
+    }
+  }
+}
+
+/** One predictor over a chunk: counts misses of scored branches per site, records at `row`. */
+function runPredictor(
+  predictor: BranchPredictor,
+  c: BranchChunk,
+  scored: Uint8Array,
+  missed: Float64Array,
+  record: Uint8Array | undefined,
+  row: Int32Array,
+): void {
+  for (let k = 0; k < c.length; k++) {
+    const pc = c.pc[k];
+    if (c.kind[k] !== CONDITIONAL) {
+      predictor.track(pc, c.kind[k], c.target[k]);
+      continue;
+    }
+    const predicted = predictor.predict(pc);
+    const outcome = c.taken[k] === 1;
+    predictor.update(pc, outcome, c.target[k]);
+    if (predicted !== outcome && scored[k]) missed[c.site[k]]++;
+    if (record && row[k] >= 0) record[row[k]] = predicted ? 1 : 0;
+  }
+}
+
 /** Scores `predictors` on the test part of a trace (see the module doc). */
 export async function scoreBranchPredictors(
   options: ScoreBranchOptions,
@@ -281,94 +408,14 @@ export async function scoreBranchPredictors(
   const useRule = hardOptions.sites === undefined;
   if (useRule) checkNames([hardRule.reference]);
   const trace = typeof options.trace === "string" ? await openTrace(options.trace) : options.trace;
-  const footer = trace.path ? await readFooter(trace.path) : undefined;
 
   // The reference of the hard set runs too, reported only if asked for.
   const names = useRule && !predictors.includes(hardRule.reference)
     ? [...predictors, hardRule.reference]
     : predictors;
-  const runners: BranchPredictor[] = names.map((name) => createBranchPredictor(name));
-  const misses = names.map(() => new SiteCounters());
-  const executions = new SiteCounters();
   const recorder = options.recordAt ? new RecordCursor(options.recordAt, predictors) : undefined;
-
-  const progress = new Progress({
-    label: `branch baselines (${names.join(", ")})`,
-    total: footer?.instructions || undefined,
-    unit: "instr",
-    quiet,
-  });
-  let sitePcs = new Float64Array(256);
-  let knownSites = 0;
-  let branches = 0;
-  let testBranches = 0;
-  let eventBase = 0;
-  let lastIcount = 0;
-  for await (const chunk of trace.chunks()) {
-    const sites = trace.meta.sites;
-    if (sites.length > knownSites) {
-      if (sites.length > sitePcs.length) {
-        const grown = new Float64Array(Math.max(sites.length, 2 * sitePcs.length));
-        grown.set(sitePcs);
-        sitePcs = grown;
-      }
-      for (let s = knownSites; s < sites.length; s++) sitePcs[s] = Number(sites[s].pc);
-      knownSites = sites.length;
-      executions.ensure(knownSites);
-      for (const m of misses) m.ensure(knownSites);
-    }
-    // Gather this chunk's branches once for all predictors.
-    let n = 0;
-    for (let i = 0; i < chunk.length; i++) if (chunk.kind[i] === BRANCH) n++;
-    const pc = new Float64Array(n);
-    const taken = new Uint8Array(n);
-    const site = new Uint32Array(n);
-    const scored = new Uint8Array(n);
-    const row = new Int32Array(n).fill(-1);
-    let j = 0;
-    for (let i = 0; i < chunk.length; i++) {
-      if (chunk.kind[i] !== BRANCH) continue;
-      const s = chunk.site[i];
-      if (s >= knownSites) {
-        throw new UserError(
-          `the trace names branch site ${s} before defining it (${knownSites} sites known)`,
-          "the trace is corrupt: record it again",
-        );
-      }
-      pc[j] = sitePcs[s];
-      taken[j] = chunk.taken[i];
-      site[j] = s;
-      if (chunk.icount[i] >= testFrom) {
-        scored[j] = 1;
-        executions.values[s]++;
-        testBranches++;
-      }
-      if (recorder) row[j] = recorder.match(eventBase + i, s, chunk.icount[i], chunk.taken[i]);
-      j++;
-    }
-    for (let p = 0; p < runners.length; p++) {
-      const predictor = runners[p];
-      const missed = misses[p].values;
-      const record = recorder && p < predictors.length
-        ? recorder.recorded.predictions[names[p]]
-        : undefined;
-      for (let k = 0; k < n; k++) {
-        const predicted = predictor.predict(pc[k]);
-        const outcome = taken[k] === 1;
-        predictor.update(pc[k], outcome);
-        if (predicted !== outcome && scored[k]) missed[site[k]]++;
-        if (record && row[k] >= 0) record[row[k]] = predicted ? 1 : 0;
-      }
-    }
-    branches += n;
-    eventBase += chunk.length;
-    if (chunk.length > 0) {
-      const icount = chunk.icount[chunk.length - 1];
-      progress.tick(icount - lastIcount);
-      lastIcount = icount;
-    }
-  }
-  progress.finish();
+  const run = new StreamScorer(names, predictors.length, testFrom, recorder);
+  const path = await runOverTrace(run, trace, quiet);
   recorder?.checkAllFound();
 
   const instructions = trace.meta.instructions;
@@ -379,57 +426,45 @@ export async function scoreBranchPredictors(
     );
   }
   const testInstructions = instructions - testFrom;
-  const siteCount = knownSites;
-
-  let hardSites: number[];
-  if (useRule) {
-    const refMisses = misses[names.indexOf(hardRule.reference)].values;
-    hardSites = [];
-    for (let s = 0; s < siteCount; s++) {
-      const e = executions.values[s];
-      if (e >= hardRule.minExecutions && 1 - refMisses[s] / e < hardRule.maxAccuracy) {
-        hardSites.push(s);
-      }
-    }
-  } else {
-    hardSites = [...new Set(Array.from(hardOptions.sites!))].sort((a, b) => a - b);
-  }
-
-  const scores = predictors.map((name, p): BranchScore => {
-    const missed = misses[p].values;
-    const sites: SiteBranchCounts[] = [];
-    let total = 0;
-    for (let s = 0; s < siteCount; s++) {
-      if (executions.values[s] === 0) continue;
-      sites.push({ site: s, executions: executions.values[s], mispredictions: missed[s] });
-      total += missed[s];
-    }
-    let hardBranches = 0;
-    let hardMisses = 0;
-    for (const s of hardSites) {
-      if (s >= siteCount) continue;
-      hardBranches += executions.values[s];
-      hardMisses += missed[s];
-    }
-    return {
-      predictor: name,
-      storageBits: runners[p].storageBits,
-      ...counts(testBranches, total, testInstructions),
-      hard: counts(hardBranches, hardMisses, testInstructions),
-      sites,
-    };
-  });
+  const hardSites = useRule
+    ? run.hardSites(names.indexOf(hardRule.reference), hardRule)
+    : [...new Set(Array.from(hardOptions.sites!))].sort((a, b) => a - b);
   return {
-    ...(trace.path ? { trace: trace.path } : {}),
+    trace: trace.path,
     testFrom,
     instructions,
     testInstructions,
-    branches,
-    testBranches,
+    branches: run.branches,
+    testBranches: run.testBranches,
+    transfers: run.transfers,
+    path,
     hard: useRule
       ? { sites: hardSites, source: "rule", ...hardRule }
       : { sites: hardSites, source: "given" },
-    scores,
+    scores: predictors.map((name, p) => run.score(p, name, hardSites, testInstructions)),
     ...(recorder ? { recorded: recorder.recorded } : {}),
   };
+}
+
+/** Streams the trace's branches through `run`, with a progress bar; returns the path summary. */
+async function runOverTrace(run: StreamScorer, trace: PathTrace, quiet: boolean) {
+  const footer = await readFooter(trace.path);
+  const progress = new Progress({
+    label: `branch baselines (${run.runners.map((r) => r.name).join(", ")})`,
+    total: footer?.instructions || undefined,
+    unit: "instr",
+    quiet,
+  });
+  let lastIcount = 0;
+  const path = await streamBranches(trace, (chunk) => {
+    run.add(chunk, trace.meta.sites.length);
+    if (chunk.length > 0) {
+      const icount = chunk.icount[chunk.length - 1];
+      progress.tick(icount - lastIcount);
+      lastIcount = icount;
+    }
+  });
+  progress.finish();
+  run.ensure(trace.meta.sites.length);
+  return path;
 }

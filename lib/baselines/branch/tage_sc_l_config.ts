@@ -5,8 +5,9 @@
  *
  * The sizes below (table counts, banks, entries, tag and counter widths,
  * history lengths, loop entries, SC components and their history lengths)
- * are those of the published `predictor.h` files. Deviations of the model
- * itself are listed in `tage_sc_l.ts`.
+ * are those of the published `predictor.h` files; `design` names which of
+ * the two programs the algorithm follows where they differ (see
+ * `tage_sc_l.ts`).
  *
  * @module
  */
@@ -33,7 +34,12 @@ export type ScHistory =
 /** One GEHL-like component of the statistical corrector. */
 export interface ScComponent {
   history: ScHistory;
-  /** History length of each table, in bits (at most 3 tables: the index hash is defined for 3). */
+  /**
+   * History length of each table, in bits (at most 3 tables: the index hash
+   * is defined for 3). The reference masks a history with `(1 << n) - 1` on a
+   * 32-bit `int`, which x86-64 evaluates with the shift count modulo 32: the
+   * 64 KB global component's 40 keeps 8 bits, as the reference's does.
+   */
   lengths: number[];
   /** log2 of the entries of a full-size table. */
   logEntries: number;
@@ -47,6 +53,12 @@ export interface ScComponent {
 export interface TageScLConfig {
   /** Registry name. */
   name: string;
+  /**
+   * Which of Seznec's two programs the algorithm follows: their index and
+   * tag hashes, folded-history widths, allocation, u-counter aging, random
+   * generator and path history differ (see `tage_sc_l.ts`).
+   */
+  design: "64kb" | "8kb";
   /** Tagged tables, numbered 1..tables; pairs (2k+1, 2k+2) share one history length (NHIST). */
   tables: number;
   /** Banks shared by tables below `born` (NBANKLOW) and from `born` on (NBANKHIGH). */
@@ -84,7 +96,11 @@ export interface TageScLConfig {
   localEntries: number;
   /** The two last tables of every component have half the entries (64 KB) or not (8 KB). */
   halveLastTwo: boolean;
-  /** Threshold increment per non-negative component weight (12 in 64 KB, 6 in 8 KB). */
+  /**
+   * Threshold increment per non-negative component weight (VARTHRES): 12 in
+   * the 64 KB code. The 8 KB code's `+ 6 * (...)` follows a semicolon, so it
+   * is never added: 0.
+   */
   thresholdStep: number;
   components: ScComponent[];
 }
@@ -123,6 +139,7 @@ export const TAGE_SC_L_WIDTHS = {
 /** The 64 KB configuration of the CBP-5 submission. */
 export const TAGE_SC_L_64KB: TageScLConfig = {
   name: "tage-sc-l-64kb",
+  design: "64kb",
   tables: 36,
   banksLow: 10,
   banksHigh: 20,
@@ -200,6 +217,7 @@ export const TAGE_SC_L_64KB: TageScLConfig = {
 /** The 8 KB configuration of the CBP-5 submission. */
 export const TAGE_SC_L_8KB: TageScLConfig = {
   name: "tage-sc-l-8kb",
+  design: "8kb",
   tables: 30,
   banksLow: 9,
   banksHigh: 17,
@@ -220,7 +238,7 @@ export const TAGE_SC_L_8KB: TageScLConfig = {
   biasBankWithPc: false,
   localEntries: 64,
   halveLastTwo: false,
-  thresholdStep: 6,
+  thresholdStep: 0,
   components: [
     { history: "taken", lengths: [6, 3], logEntries: 7, withPrediction: false, inThreshold: true },
     {

@@ -1,31 +1,95 @@
 /**
- * Export a trace's conditional-branch stream in the BT9 text format of the
- * 5th Championship Branch Prediction (CBP-5), so that the championship's own
- * simulator and predictors can be run on the same branches as ours.
+ * Export a trace's branch stream in the BT9 text format of the 5th
+ * Championship Branch Prediction (CBP-5), so that the championship's own
+ * simulator and predictors run on the branches ours run on.
  *
  * BT9 describes the run as a graph: NODEs are static branches, an EDGE is one
- * kind of step "branch `src` went this way, then `inst_cnt` non-branch
- * instructions ran, then branch `dest` came", and BT9_EDGE_SEQUENCE lists the
- * edges in execution order. Node 0 and edge 0 are the start of the trace.
+ * kind of step "branch `src` went this way (to `target`), then `inst_cnt`
+ * non-branch instructions ran, then branch `dest` came", and
+ * BT9_EDGE_SEQUENCE lists the edges in execution order. Node 0 is a dummy:
+ * the first edge leaves it and the last edge enters it.
  *
- * Our traces record conditional branches only, so calls, returns and
- * unconditional jumps count among the non-branch instructions of an edge: the
- * CBP-5 simulator then sees exactly the stream our predictors see.
+ * The stream is `lib/baselines/branch/stream.ts`'s: the recorded conditional
+ * branches and the unconditional jumps, calls and returns rebuilt from the
+ * disassembly, each its own node, so the simulator hands Seznec's code what
+ * our predictors get. The stock reader (`bt9_reader.h`) keeps one edge per
+ * source and direction: per (source address, target) for a taken edge, per
+ * source for a not-taken one, and apart from those the edge into the end
+ * node. A not-taken edge carries the branch's taken target, which the CBP-5
+ * driver passes to the predictor (its backward-branch test reads it). Where a
+ * `rep` string instruction or a lost stretch of the path makes one edge's
+ * next branch or instruction count vary between traversals, the edge states
+ * the first next branch (the reader does not use it) and the most frequent
+ * count, and the header states the total the edges add up to: the summary
+ * says how many edges vary and the trace's own count.
  *
  * @module
  */
-import { assertObjectsUnchanged } from "../../trace/objects.ts";
-import { openTrace } from "../../trace/reader.ts";
-import { BRANCH } from "../../trace/types.ts";
-import { loadObject, type ObjectCode } from "../../disasm/mod.ts";
 import { Progress } from "../../common/mod.ts";
+import type { PathSummary } from "../../baselines/branch/path.ts";
+import {
+  CALL,
+  CALL_INDIRECT,
+  CONDITIONAL,
+  JUMP,
+  JUMP_INDIRECT,
+  RETURN,
+} from "../../baselines/branch/predictor.ts";
+import { type BranchChunk, streamBranches } from "../../baselines/branch/stream.ts";
+import { openTrace } from "../../trace/reader.ts";
 
 /** What {@linkcode exportBt9} wrote. */
 export interface Bt9Summary {
+  /** Branch executions (conditional and unconditional), without the dummy start. */
   branches: number;
+  conditional: number;
+  unconditional: number;
+  /** Instructions the file states (what its edges add up to). */
   instructions: number;
+  /** Instructions of the trace's window (differs only through `varyingEdges`). */
+  traceInstructions: number;
   nodes: number;
   edges: number;
+  /**
+   * Edges whose next branch or instruction count differed between traversals
+   * (written with the first next branch and the most frequent count).
+   */
+  varyingEdges: number;
+  /** How well the path between recorded instructions was rebuilt. */
+  path: PathSummary;
+}
+
+/** BT9's class of each branch kind. */
+const CLASS: Record<number, string> = {
+  [CONDITIONAL]: "JMP+DIR+CND",
+  [JUMP]: "JMP+DIR+UCD",
+  [JUMP_INDIRECT]: "JMP+IND+UCD",
+  [CALL]: "CALL+DIR+UCD",
+  [CALL_INDIRECT]: "CALL+IND+UCD",
+  [RETURN]: "RET+UCD",
+};
+
+/** A static branch. */
+interface Node {
+  pc: number;
+  kind: number;
+  size: number;
+  taken: number;
+  notTaken: number;
+  targets: Set<number>;
+}
+
+/** One edge: its ends, direction and target, and how often each instruction count was seen. */
+interface Edge {
+  src: number;
+  dest: number;
+  taken: boolean;
+  target: number;
+  traversals: number;
+  /** Instruction counts seen and how often (one entry unless the count varies). */
+  counts: Map<number, number>;
+  /** A traversal led to another next branch than `dest`. */
+  destVaries: boolean;
 }
 
 /** A growable Uint32Array for the edge sequence. */
@@ -42,12 +106,111 @@ class U32List {
   }
 }
 
-const hex = (v: bigint | number) => `0x${v.toString(16).padStart(12, "0")}`;
+/** The graph of a branch stream, built as it streams by. */
+class Bt9Graph {
+  readonly nodes: Node[] = [{
+    pc: 0,
+    kind: -1,
+    size: 0,
+    taken: 0,
+    notTaken: 0,
+    targets: new Set(),
+  }];
+  readonly edges: Edge[] = [];
+  readonly sequence = new U32List();
+  readonly #nodeOf = new Map<number, number>();
+  readonly #edgeOf = new Map<string, number>();
+  #last = 0;
+  #lastTaken = false;
+  #lastTarget = 0;
+  #lastIcount = -1;
+
+  /** Adds the branches of a chunk. */
+  add(c: BranchChunk): void {
+    for (let i = 0; i < c.length; i++) {
+      const node = this.#node(c.pc[i], c.kind[i], c.size[i]);
+      this.#step(node, c.icount[i], false);
+      const target = Number.isNaN(c.target[i]) ? 0 : c.target[i];
+      const n = this.nodes[node];
+      if (c.taken[i] === 1) {
+        n.taken++;
+        n.targets.add(target);
+      } else n.notTaken++;
+      this.#last = node;
+      this.#lastTaken = c.taken[i] === 1;
+      this.#lastTarget = target;
+      this.#lastIcount = c.icount[i];
+    }
+  }
+
+  /** The last edge, into the end node at instruction count `end`. */
+  finish(end: number): void {
+    if (this.#lastIcount >= 0) this.#step(0, end, true);
+  }
+
+  #node(pc: number, kind: number, size: number): number {
+    let id = this.#nodeOf.get(pc);
+    if (id === undefined) {
+      id = this.nodes.length;
+      this.#nodeOf.set(pc, id);
+      // A size of 0 marks the end node to the reader: keep real nodes above it.
+      this.nodes.push({
+        pc,
+        kind,
+        size: Math.max(size, 1),
+        taken: 0,
+        notTaken: 0,
+        targets: new Set(),
+      });
+    }
+    return id;
+  }
+
+  /** The edge from the last branch to `dest` at instruction count `icount`, keyed as the reader keys it. */
+  #step(dest: number, icount: number, end: boolean): void {
+    const src = this.#last;
+    const key = end ? `${src}:end` : this.#lastTaken ? `${src}:${this.#lastTarget}` : `${src}:N`;
+    let id = this.#edgeOf.get(key);
+    if (id === undefined) {
+      id = this.edges.length;
+      this.#edgeOf.set(key, id);
+      this.edges.push({
+        src,
+        dest,
+        taken: this.#lastTaken,
+        target: this.#lastTarget,
+        traversals: 0,
+        counts: new Map(),
+        destVaries: false,
+      });
+    }
+    const edge = this.edges[id];
+    if (edge.dest !== dest) edge.destVaries = true;
+    const count = icount - this.#lastIcount - 1;
+    edge.traversals++;
+    edge.counts.set(count, (edge.counts.get(count) ?? 0) + 1);
+    this.sequence.push(id);
+  }
+}
+
+/** The most frequent instruction count of an edge (the smallest of equals). */
+function modalCount(edge: Edge): number {
+  let best = -1;
+  let bestTimes = 0;
+  for (const [count, times] of edge.counts) {
+    if (times > bestTimes || (times === bestTimes && count < best)) {
+      best = count;
+      bestTimes = times;
+    }
+  }
+  return best;
+}
+
+const hex = (v: number) => `0x${v.toString(16).padStart(12, "0")}`;
 
 /**
  * Writes the branch stream of the trace at `tracePath` as BT9 text to
- * `writer`. Instruction sizes and branch targets come from the disassembly of
- * each branch's object (0 when an object cannot be disassembled).
+ * `writer` (see the module doc).
  */
 export async function exportBt9(
   tracePath: string,
@@ -55,109 +218,88 @@ export async function exportBt9(
   options: { quiet?: boolean } = {},
 ): Promise<Bt9Summary> {
   const trace = await openTrace(tracePath);
-  const nodeOfSite = new Map<number, number>(); // trace site id -> node id (1..)
-  const nodeSites: number[] = [0];
-  const taken: number[] = [0];
-  const notTaken: number[] = [0];
-  const edgeIds = new Map<string, number>();
-  const edges: { src: number; dest: number; taken: boolean; instCnt: number; count: number }[] = [];
-  const sequence = new U32List();
+  const graph = new Bt9Graph();
   const progress = new Progress({ label: "export bt9", unit: "branches", quiet: options.quiet });
-
-  let lastNode = 0, lastTaken = false, lastIcount = -1, branches = 0;
-  const step = (dest: number, icount: number) => {
-    const instCnt = icount - lastIcount - 1;
-    const key = `${lastNode},${dest},${lastTaken ? 1 : 0},${instCnt}`;
-    let id = edgeIds.get(key);
-    if (id === undefined) {
-      id = edges.length;
-      edgeIds.set(key, id);
-      edges.push({ src: lastNode, dest, taken: lastTaken, instCnt, count: 0 });
-    }
-    edges[id].count++;
-    sequence.push(id);
-  };
-
-  for await (const chunk of trace.chunks()) {
-    for (let i = 0; i < chunk.length; i++) {
-      if (chunk.kind[i] !== BRANCH) continue;
-      const site = chunk.site[i];
-      let node = nodeOfSite.get(site);
-      if (node === undefined) {
-        node = nodeSites.length;
-        nodeOfSite.set(site, node);
-        nodeSites.push(site);
-        taken.push(0);
-        notTaken.push(0);
-      }
-      step(node, chunk.icount[i]);
-      const isTaken = chunk.taken[i] === 1;
-      if (isTaken) taken[node]++;
-      else notTaken[node]++;
-      lastNode = node;
-      lastTaken = isTaken;
-      lastIcount = chunk.icount[i];
-      branches++;
-    }
+  const path = await streamBranches(trace, (chunk) => {
+    graph.add(chunk);
     progress.tick(chunk.length);
-  }
-  // The last branch's edge leads to the end node (0).
-  const instructions = trace.meta.instructions;
-  if (branches > 0) step(0, instructions);
+  });
+  const traceInstructions = trace.meta.instructions;
+  graph.finish(traceInstructions);
+  progress.finish();
 
-  await assertObjectsUnchanged(tracePath, trace.meta.objects);
-  const codes = new Map<string, Promise<ObjectCode | undefined>>();
-  const codeOf = (path: string) => {
-    let c = codes.get(path);
-    if (!c) codes.set(path, c = loadObject(path, { quiet: true }).catch(() => undefined));
-    return c;
-  };
+  const branches = graph.sequence.length - 1;
+  let instructions = branches;
+  let varyingEdges = 0;
+  const instCounts = graph.edges.map((edge) => {
+    const count = modalCount(edge);
+    instructions += count * edge.traversals;
+    if (edge.counts.size > 1 || edge.destVaries) varyingEdges++;
+    return count;
+  });
   const encoder = new TextEncoder();
   const write = (text: string) => writer.write(encoder.encode(text));
-
-  await write(
-    "BT9_SPA_TRACE_FORMAT\n" +
-      "bt9_minor_version: 0\n" +
-      "has_physical_address: 0\n" +
-      "md5_checksum:\n" +
-      `conversion_date: ${new Date().toISOString()}\n` +
-      `original_stf_input_file: ${tracePath}\n` +
-      `total_instruction_count: ${instructions}\n` +
-      `branch_instruction_count: ${branches}\n` +
-      "invalid_physical_branch_target_count: 0\n" +
-      `A32_instruction_count: ${instructions}\n` +
-      "A64_instruction_count: 0\n" +
-      "T32_instruction_count: 0\n" +
-      "unidentified_instruction_count: 0\n" +
-      "BT9_NODES\n" +
-      "#NODE id virtual_address physical_address opcode size\n" +
-      "NODE 0 0x000000000000 - 0x00000000 0\n",
-  );
-  const targets: bigint[] = [0n];
-  for (let node = 1; node < nodeSites.length; node++) {
-    const site = trace.meta.sites[nodeSites[node]];
-    const code = await codeOf(trace.meta.objects[site.object]);
-    const inst = code?.instructionAt(site.offset);
-    const size = inst?.length ?? 0;
-    targets.push(inst?.target !== undefined ? inst.target + (site.pc - site.offset) : 0n);
-    const behavior = taken[node] === 0 ? "ANT" : notTaken[node] === 0 ? "AT" : "DYN";
-    await write(
-      `NODE ${node} ${
-        hex(site.pc)
-      } - 0x00000000 ${size} class: JMP+DIR+CND behavior: ${behavior}+DIR ` +
-        `taken_cnt: ${taken[node]} not_taken_cnt: ${notTaken[node]} tgt_cnt: 1\n`,
-    );
-  }
+  await write(header(tracePath, instructions, branches + 1));
+  for (let id = 1; id < graph.nodes.length; id++) await write(nodeLine(id, graph.nodes[id]));
   await write("BT9_EDGES\n#EDGE id src_id dest_id taken br_virt_target br_phy_target inst_cnt\n");
-  for (let id = 0; id < edges.length; id++) {
-    const e = edges[id];
-    const target = e.taken ? targets[e.src] : 0n;
+  for (let id = 0; id < graph.edges.length; id++) {
+    const e = graph.edges[id];
     await write(
-      `EDGE ${id} ${e.src} ${e.dest} ${e.taken ? "T" : "N"} ${
-        hex(target)
-      } - ${e.instCnt} traverse_cnt: ${e.count}\n`,
+      `EDGE ${id} ${e.src} ${e.dest} ${e.taken ? "T" : "N"} ${hex(e.target)} - ${
+        instCounts[id]
+      } traverse_cnt: ${e.traversals}\n`,
     );
   }
+  await writeSequence(write, graph.sequence);
+  const conditional = graph.nodes.reduce(
+    (n, node) => node.kind === CONDITIONAL ? n + node.taken + node.notTaken : n,
+    0,
+  );
+  return {
+    branches,
+    conditional,
+    unconditional: branches - conditional,
+    instructions,
+    traceInstructions,
+    nodes: graph.nodes.length,
+    edges: graph.edges.length,
+    varyingEdges,
+    path,
+  };
+}
+
+/** The header and the dummy node; `branchCount` includes the dummy start, as the reader expects. */
+function header(tracePath: string, instructions: number, branchCount: number): string {
+  return "BT9_SPA_TRACE_FORMAT\n" +
+    "bt9_minor_version: 0\n" +
+    "has_physical_address: 0\n" +
+    "md5_checksum:\n" +
+    `conversion_date: ${new Date().toISOString()}\n` +
+    `original_stf_input_file: ${tracePath}\n` +
+    `total_instruction_count: ${instructions}\n` +
+    `branch_instruction_count: ${branchCount}\n` +
+    "invalid_physical_branch_target_count: 0\n" +
+    `A32_instruction_count: ${instructions}\n` +
+    "A64_instruction_count: 0\n" +
+    "T32_instruction_count: 0\n" +
+    "unidentified_instruction_count: 0\n" +
+    "BT9_NODES\n" +
+    "#NODE id virtual_address physical_address opcode size\n" +
+    "NODE 0 0x000000000000 - 0x00000000 0\n";
+}
+
+function nodeLine(id: number, n: Node): string {
+  const direction = n.taken === 0 ? "ANT" : n.notTaken === 0 ? "AT" : "DYN";
+  const directness = n.kind === JUMP || n.kind === CALL || n.kind === CONDITIONAL ? "DIR" : "IND";
+  return `NODE ${id} ${hex(n.pc)} - 0x00000000 ${n.size} class: ${CLASS[n.kind]} ` +
+    `behavior: ${direction}+${directness} taken_cnt: ${n.taken} not_taken_cnt: ${n.notTaken} ` +
+    `tgt_cnt: ${n.targets.size}\n`;
+}
+
+async function writeSequence(
+  write: (text: string) => Promise<void>,
+  sequence: U32List,
+): Promise<void> {
   await write("BT9_EDGE_SEQUENCE\n");
   const lines: string[] = [];
   for (let i = 0; i < sequence.length; i++) {
@@ -168,6 +310,4 @@ export async function exportBt9(
     }
   }
   await write(lines.join("\n") + (lines.length ? "\n" : "") + "EOF\n");
-  progress.finish();
-  return { branches, instructions, nodes: nodeSites.length, edges: edges.length };
 }

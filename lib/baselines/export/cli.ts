@@ -11,7 +11,8 @@ import { exportChampsim } from "./champsim.ts";
 
 const USAGE = `usage: deno task export --format bt9|champsim TRACE --out FILE
 
-  --format bt9       CBP-5 BT9 text: the conditional-branch stream as nodes, edges and the edge sequence
+  --format bt9       CBP-5 BT9 text for the stock CBP-2016 simulator: every branch (conditional ones,
+                     and the jumps, calls and returns rebuilt between them) as nodes, edges, sequence
   --format champsim  ChampSim input_instr records (64 bytes per instruction), uncompressed
   --out FILE         where to write (written to FILE.partial, renamed when complete)
   --quiet            no progress bar`;
