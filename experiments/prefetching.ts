@@ -9,6 +9,7 @@
 import { TASK_ADDRESS } from "../lib/graph/mod.ts";
 import {
   ADDRESS_COLUMNS,
+  ADDRESS_REFERENCES,
   addressBaselinesAt,
   addressRows,
   againstBaselines,
@@ -77,7 +78,7 @@ const study: Study<Record<never, never>, Data, TraceAddressBaselines[]> = {
     }),
   score: ({ ctx, data, models, baselines }) =>
     addressRows(data.dataset, data.tests, baselines, {
-      online: ONLINE_ADDRESS_BASELINES,
+      online: [...ONLINE_ADDRESS_BASELINES, ...ADDRESS_REFERENCES],
       lstm: LSTM,
       models,
       seeds: ctx.args.seeds,

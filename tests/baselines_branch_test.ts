@@ -362,3 +362,14 @@ int main(int argc, char **argv) {
     }
   },
 });
+
+Deno.test("previous-outcome reference: predicts each branch's last outcome, not taken at first", () => {
+  const p = createBranchPredictor("previous-outcome");
+  assert.equal(p.predict(0x400), false);
+  p.update(0x400, true, 0x300);
+  p.update(0x500, false, 0x600);
+  assert.equal(p.predict(0x400), true);
+  assert.equal(p.predict(0x500), false);
+  p.update(0x400, false, 0x300);
+  assert.equal(p.predict(0x400), false);
+});

@@ -308,3 +308,14 @@ int main(void) {
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("references: next = current address, and current + the site's last delta", () => {
+  const same = createAddressPredictor("same-address");
+  assert.equal(same.access(0, 0x400, 0x1000), 0x1000);
+  const delta = createAddressPredictor("last-delta");
+  assert.equal(delta.access(0, 0x400, 0x1000), undefined);
+  assert.equal(delta.access(1, 0x500, 0x9000), undefined);
+  assert.equal(delta.access(0, 0x400, 0x1040), 0x1080);
+  // A negative delta, per site.
+  assert.equal(delta.access(1, 0x500, 0x8f00), 0x8e00);
+});

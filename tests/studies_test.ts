@@ -14,6 +14,7 @@ import {
   deriveDataset,
   gainVerdict,
   historyFailureVerdict,
+  hybridMpki,
   label,
   type PoolableRow,
   poolRows,
@@ -196,6 +197,30 @@ Deno.test("poolRows: rates weighted by their instances, counts summed, pooled ro
     },
     { workload: ALL_WORKLOADS, method: "NCF", seed: 2, metrics: { rate: 0.3, n: 50 } },
   ]);
+});
+
+Deno.test("hybridMpki: NCF's sampled rate on its sites, the reference's misses elsewhere", () => {
+  // Reference: 100 misses over the test part, 40 of them at site 5 (1000 executions), 10 at site 7
+  // (500). NCF's sample: site 5 wrong once in 4 (250 estimated misses), site 7 never wrong.
+  const mpki = hybridMpki({
+    referenceMisses: 100,
+    referenceSiteMisses: { 5: 40, 7: 10 },
+    siteExecutions: { 5: 1000, 7: 500 },
+    testInstructions: 100_000,
+    site: [5, 5, 5, 5, 7, 7],
+    correct: [1, 0, 1, 1, 1, 1],
+  });
+  assert.ok(Math.abs(mpki - 1000 * (100 - 40 - 10 + 250) / 100_000) < 1e-12);
+  // Every execution sampled and NCF as good as the reference: the hybrid is the reference.
+  const same = hybridMpki({
+    referenceMisses: 3,
+    referenceSiteMisses: { 1: 1 },
+    siteExecutions: { 1: 4 },
+    testInstructions: 1000,
+    site: [1, 1, 1, 1],
+    correct: [1, 1, 0, 1],
+  });
+  assert.equal(same, 3);
 });
 
 Deno.test("verdict rules on hand-made numbers", () => {

@@ -14,26 +14,31 @@
  * @module
  */
 import {
-  ADDRESS_PREDICTOR_NAMES,
+  ADDRESS_REFERENCE_NAMES,
   BRANCH_PREDICTOR_NAMES,
+  BRANCH_REFERENCE_NAMES,
   BRANCH_SCORING_VERSION,
   type LoadStream,
   loadStreamFromTrace,
   LSTM_PREDICTOR,
   type LstmOptions,
+  ONLINE_ADDRESS_PREDICTORS,
   scoreAddressStream,
   scoreBranchPredictors,
+  type SiteBranchCounts,
 } from "../baselines/mod.ts";
-import { openTrace } from "../trace/mod.ts";
+import { BRANCH, openTrace } from "../trace/mod.ts";
 import { cachedJson, hashOf, traceIdentity } from "./cache.ts";
 import type { TraceTests } from "./suite.ts";
 
 /** Branch predictors the experiments compare, in the registry's order. */
 export const BRANCH_BASELINES: readonly string[] = BRANCH_PREDICTOR_NAMES;
+/** Trivial branch references scored beside them (the per-site majority is computed, not run). */
+export const BRANCH_REFERENCES: readonly string[] = BRANCH_REFERENCE_NAMES;
 /** The online address predictors (the LSTM is separate: it has a seed). */
-export const ONLINE_ADDRESS_BASELINES: readonly string[] = ADDRESS_PREDICTOR_NAMES.filter((n) =>
-  n !== LSTM_PREDICTOR
-);
+export const ONLINE_ADDRESS_BASELINES: readonly string[] = Object.keys(ONLINE_ADDRESS_PREDICTORS);
+/** Trivial address references scored beside them. */
+export const ADDRESS_REFERENCES: readonly string[] = ADDRESS_REFERENCE_NAMES;
 
 /** Executions to record at: parallel site and icount lists. */
 export interface RecordPoints {
@@ -58,6 +63,12 @@ export interface BranchBaselines {
   hardSites: number[];
   /** Test executions of each recorded site, by site id. */
   siteExecutions: Record<string, number>;
+  /** Per predictor and recorded site id: its mispredictions over the site's test executions. */
+  siteMispredictions: Record<string, Record<string, number>>;
+  /** Per recorded site id: taken executions in the train part (before `testFrom`). */
+  trainTaken: Record<string, number>;
+  /** Per recorded site id: executions in the train part. */
+  trainExecutions: Record<string, number>;
   /** Per predictor: its score on every test branch of the trace. */
   trace: Record<string, TraceBranchScore>;
   /** Per predictor: its prediction (1 = taken) at each record point, in order. */
@@ -76,29 +87,37 @@ export async function branchBaselines(
   const key = {
     trace: await traceIdentity(trace),
     testFrom,
-    predictors: BRANCH_BASELINES,
+    predictors: [...BRANCH_BASELINES, ...BRANCH_REFERENCES],
     scoring: BRANCH_SCORING_VERSION,
     at: await hashOf(at),
   };
   return await cachedJson("branch-baselines", key, async () => {
     const report = await scoreBranchPredictors({
       trace,
-      predictors: [...BRANCH_BASELINES],
+      predictors: [...BRANCH_BASELINES, ...BRANCH_REFERENCES],
       testFrom,
       recordAt: at,
       quiet: options.quiet,
     });
     const wanted = new Set(at.site);
-    const siteExecutions: Record<string, number> = {};
-    for (const s of report.scores[0].sites) {
-      if (wanted.has(s.site)) siteExecutions[s.site] = s.executions;
-    }
+    const bySite = (sites: { site: number }[], value: (s: SiteBranchCounts) => number) =>
+      Object.fromEntries(
+        (sites as SiteBranchCounts[]).filter((s) => wanted.has(s.site)).map((
+          s,
+        ) => [s.site, value(s)]),
+      );
+    const train = await trainOutcomes(trace, testFrom, wanted);
     return {
       testFrom,
       testInstructions: report.testInstructions,
       testBranches: report.testBranches,
       hardSites: report.hard.sites,
-      siteExecutions,
+      siteExecutions: bySite(report.scores[0].sites, (s) => s.executions),
+      siteMispredictions: Object.fromEntries(
+        report.scores.map((s) => [s.predictor, bySite(s.sites, (c) => c.mispredictions)]),
+      ),
+      trainTaken: train.taken,
+      trainExecutions: train.executions,
       trace: Object.fromEntries(report.scores.map((s) => [s.predictor, {
         mispredictionRate: s.mispredictionRate,
         mpki: s.mpki,
@@ -169,7 +188,7 @@ export async function addressBaselines(
   options: { lstm?: { options: LstmOptions; seed: number; sites: number[] }; quiet?: boolean } = {},
 ): Promise<AddressBaselines> {
   const lstm = options.lstm;
-  const predictors = lstm ? [LSTM_PREDICTOR] : [...ONLINE_ADDRESS_BASELINES];
+  const predictors = lstm ? [LSTM_PREDICTOR] : [...ONLINE_ADDRESS_BASELINES, ...ADDRESS_REFERENCES];
   const key = {
     trace: await traceIdentity(trace),
     testFrom,
@@ -250,4 +269,26 @@ export async function addressBaselinesAt(
     out.push({ online, lstm });
   }
   return out;
+}
+
+/** Per site of `sites`: executions and taken executions of the train part (before `testFrom`). */
+async function trainOutcomes(
+  path: string,
+  testFrom: number,
+  sites: ReadonlySet<number>,
+): Promise<{ executions: Record<string, number>; taken: Record<string, number> }> {
+  const executions: Record<string, number> = {};
+  const taken: Record<string, number> = {};
+  for (const s of sites) executions[s] = taken[s] = 0;
+  const trace = await openTrace(path);
+  for await (const chunk of trace.chunks()) {
+    for (let i = 0; i < chunk.length; i++) {
+      if (chunk.icount[i] >= testFrom) return { executions, taken };
+      const site = chunk.site[i];
+      if (chunk.kind[i] !== BRANCH || !sites.has(site)) continue;
+      executions[site]++;
+      taken[site] += chunk.taken[i];
+    }
+  }
+  return { executions, taken };
 }

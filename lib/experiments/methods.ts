@@ -53,6 +53,13 @@ const LIST: Method[] = [
   },
   { id: "tage-sc-l-64kb", label: "TAGE-SC-L 64KB", color: "#9467bd", kind: "branch predictor" },
   { id: "tage-sc-l-8kb", label: "TAGE-SC-L 8KB", color: "#c5b0d5", kind: "branch predictor" },
+  // Trivial references: greys.
+  { id: "per-site-majority", label: "per-site majority", color: "#c7c7c7", kind: "reference" },
+  { id: "previous-outcome", label: "previous outcome", color: "#969696", kind: "reference" },
+  { id: "same-address", label: "next = current address", color: "#c7c7c7", kind: "reference" },
+  { id: "last-delta", label: "current + last delta", color: "#969696", kind: "reference" },
+  // NCF on its sites, TAGE-SC-L 64KB on every other branch (the architect's view).
+  { id: "hybrid", label: "NCF + TAGE-SC-L 64KB hybrid", color: "#8c6d31", kind: "ncf" },
   // Prefetchers (lib/baselines/prefetch).
   { id: "stride", label: "per-PC stride", color: "#1f77b4", kind: "prefetcher" },
   { id: "ghb-pcdc", label: "GHB PC/DC", color: "#2ca02c", kind: "prefetcher" },

@@ -84,3 +84,40 @@ export function addressMetrics(
   }
   return { line_accuracy: line / n, exact_accuracy: exact / n, coverage: covered / n };
 }
+
+/** What {@linkcode hybridMpki} needs of one trace. */
+export interface HybridInput {
+  /** The reference predictor's mispredictions over every test branch of the trace. */
+  referenceMisses: number;
+  /** Its mispredictions per site over the site's test executions, for the model's sites. */
+  referenceSiteMisses: Record<string, number>;
+  /** Test executions per site, for the model's sites. */
+  siteExecutions: Record<string, number>;
+  /** Instructions of the test part. */
+  testInstructions: number;
+  /** The model's sampled test instances: site id and 1 when right. */
+  site: ArrayLike<number>;
+  correct: ArrayLike<number>;
+}
+
+/**
+ * MPKI over the whole test part of a hybrid: the model predicts the sites it was trained on, the
+ * reference predictor every other branch. On a model site the misses are the model's sampled miss
+ * rate times the site's test executions (exact when every execution is sampled, else an unbiased
+ * estimate under uniform sampling); elsewhere the reference's own misses. The reference's tables
+ * do not depend on who predicted (they train on outcomes), so its other misses stand as they are.
+ */
+export function hybridMpki(h: HybridInput): number {
+  const perSite = new Map<number, { n: number; miss: number }>();
+  for (let k = 0; k < h.site.length; k++) {
+    const e = perSite.get(h.site[k]) ?? { n: 0, miss: 0 };
+    e.n++;
+    e.miss += h.correct[k] ? 0 : 1;
+    perSite.set(h.site[k], e);
+  }
+  let misses = h.referenceMisses;
+  for (const [site, e] of perSite) {
+    misses += (h.siteExecutions[site] ?? 0) * e.miss / e.n - (h.referenceSiteMisses[site] ?? 0);
+  }
+  return 1000 * misses / h.testInstructions;
+}

@@ -7,11 +7,15 @@
  */
 import { TASK_ADDRESS, TASK_BRANCH } from "../graph/mod.ts";
 import { taskKinds } from "../model/mod.ts";
-import type { BranchBaselines, TraceAddressBaselines } from "./baselines.ts";
+import {
+  BRANCH_REFERENCES,
+  type BranchBaselines,
+  type TraceAddressBaselines,
+} from "./baselines.ts";
 import type { CachedDataset } from "./datasets.ts";
 import { indicesOf } from "./datasets.ts";
 import { label } from "./methods.ts";
-import { addressMetrics, branchMetrics } from "./metrics.ts";
+import { addressMetrics, branchMetrics, hybridMpki } from "./metrics.ts";
 import type { SeedModel } from "./models.ts";
 import type { MetricColumn, PoolableRow } from "./pooling.ts";
 import { sourceOf, type TraceTests } from "./suite.ts";
@@ -24,13 +28,18 @@ export const BRANCH_COLUMNS: MetricColumn[] = [
   { name: "hard_misprediction_rate", pool: { weight: "hard_instances" } },
   { name: "instances", pool: "sum", report: false },
   { name: "trace_misprediction_rate" },
-  { name: "trace_mpki" },
+  { name: "trace_mpki", pool: { weight: "test_instructions" } },
   { name: "trace_hard_misprediction_rate", report: false },
 ];
 
+/** The hybrid's reference: the predictor that predicts every branch NCF was not trained on. */
+export const HYBRID_REFERENCE = "tage-sc-l-64kb";
+
 /**
- * Branch rows of every baseline (repeated per seed: they are deterministic) and every model, on the
- * test instances of each trace; the baselines were recorded at exactly these instances.
+ * Branch rows on the test instances of each trace, the baselines recorded at exactly these:
+ * every baseline and reference (repeated per seed: they are deterministic), the per-site majority
+ * outcome of the train part, every model, and for each NCF model the hybrid's whole-test-part MPKI
+ * (NCF on its sites, {@linkcode HYBRID_REFERENCE} elsewhere).
  */
 export function branchRows(
   dataset: CachedDataset,
@@ -57,15 +66,14 @@ export function branchRows(
       test_instructions: b.testInstructions,
       hard_instances: test.at.site.filter((s) => hardSites.has(s)).length,
     };
-    const add = (method: string, seed: number, correct: ArrayLike<number>, extra = {}) =>
-      rows.push({
-        workload: test.trace.workload,
-        method: label(method),
-        seed,
-        metrics: { ...branchMetrics(correct, ctx), ...extra, instances: correct.length },
-        weights,
-      });
-    for (const name of options.baselines) {
+    const add = (method: string, seed: number, metrics: Record<string, number>) =>
+      rows.push({ workload: test.trace.workload, method: label(method), seed, metrics, weights });
+    const scored = (correct: ArrayLike<number>, extra = {}) => ({
+      ...branchMetrics(correct, ctx),
+      ...extra,
+      instances: correct.length,
+    });
+    for (const name of [...options.baselines, ...BRANCH_REFERENCES]) {
       const correct = b.predictions[name].map((p, k) => Number(p === taken[k]));
       const tr = b.trace[name];
       const extra = {
@@ -73,9 +81,28 @@ export function branchRows(
         trace_mpki: tr.mpki,
         trace_hard_misprediction_rate: tr.hardMispredictionRate,
       };
-      for (const seed of options.seeds) add(name, seed, correct, extra);
+      for (const seed of options.seeds) add(name, seed, scored(correct, extra));
     }
-    for (const m of options.models) add(m.method, m.seed, m.model.predict(ds, test.idx).correct);
+    const majority = test.at.site.map((s, k) =>
+      Number((2 * b.trainTaken[s] >= b.trainExecutions[s] ? 1 : 0) === taken[k])
+    );
+    for (const seed of options.seeds) add("per-site-majority", seed, scored(majority));
+    for (const m of options.models) {
+      const correct = m.model.predict(ds, test.idx).correct;
+      add(m.method, m.seed, scored(correct));
+      if (m.method !== "ncf") continue;
+      const referenceMisses = b.trace[HYBRID_REFERENCE].mpki * b.testInstructions / 1000;
+      add("hybrid", m.seed, {
+        trace_mpki: hybridMpki({
+          referenceMisses,
+          referenceSiteMisses: b.siteMispredictions[HYBRID_REFERENCE],
+          siteExecutions: b.siteExecutions,
+          testInstructions: b.testInstructions,
+          site: test.at.site,
+          correct,
+        }),
+      });
+    }
   });
   return rows;
 }

@@ -10,6 +10,7 @@ import { GsharePredictor } from "./gshare.ts";
 import { HashedPerceptronPredictor } from "./hashed_perceptron.ts";
 import { PerceptronPredictor } from "./perceptron.ts";
 import type { BranchPredictor } from "./predictor.ts";
+import { PreviousOutcomePredictor } from "./previous.ts";
 import { TageScLPredictor } from "./tage_sc_l.ts";
 import { TAGE_SC_L_64KB, TAGE_SC_L_8KB } from "./tage_sc_l_config.ts";
 
@@ -52,13 +53,33 @@ export const BRANCH_PREDICTORS: Readonly<Record<string, BranchPredictorEntry>> =
 /** Every predictor name, in the registry's order (weakest first). */
 export const BRANCH_PREDICTOR_NAMES: readonly string[] = Object.keys(BRANCH_PREDICTORS);
 
-/** Creates the predictor `name`, or throws a {@linkcode UserError} naming the known ones. */
+/**
+ * Trivial references, scored like the predictors: a learned model that loses to them is not
+ * learning. Not hardware, so not baselines.
+ */
+export const BRANCH_REFERENCES: Readonly<Record<string, BranchPredictorEntry>> = {
+  "previous-outcome": {
+    description: "the site's previous outcome (one bit per static branch, unbounded)",
+    create: () => new PreviousOutcomePredictor(),
+  },
+};
+
+/** Every reference name. */
+export const BRANCH_REFERENCE_NAMES: readonly string[] = Object.keys(BRANCH_REFERENCES);
+
+/** Every name {@linkcode createBranchPredictor} accepts: predictors, then references. */
+export const BRANCH_SCORER_NAMES: readonly string[] = [
+  ...BRANCH_PREDICTOR_NAMES,
+  ...BRANCH_REFERENCE_NAMES,
+];
+
+/** Creates the predictor or reference `name`, or throws a {@linkcode UserError} naming the known ones. */
 export function createBranchPredictor(name: string): BranchPredictor {
-  const entry = BRANCH_PREDICTORS[name];
+  const entry = BRANCH_PREDICTORS[name] ?? BRANCH_REFERENCES[name];
   if (!entry) {
     throw new UserError(
       `unknown branch predictor "${name}"`,
-      `use one of: ${BRANCH_PREDICTOR_NAMES.join(", ")}`,
+      `use one of: ${BRANCH_SCORER_NAMES.join(", ")}`,
     );
   }
   return entry.create();

@@ -20,7 +20,7 @@ import { Progress, UserError } from "../../common/mod.ts";
 import { openTrace, readFooter } from "../../trace/mod.ts";
 import type { PathSummary, PathTrace } from "./path.ts";
 import { type BranchPredictor, CONDITIONAL } from "./predictor.ts";
-import { BRANCH_PREDICTOR_NAMES, createBranchPredictor } from "./registry.ts";
+import { BRANCH_SCORER_NAMES, createBranchPredictor } from "./registry.ts";
 import { type BranchChunk, streamBranches } from "./stream.ts";
 
 /**
@@ -69,7 +69,7 @@ export type BranchEvents =
 export interface ScoreBranchOptions {
   /** A trace path or an open trace (its objects are disassembled to rebuild the path). */
   trace: string | PathTrace;
-  /** Predictor names (see `BRANCH_PREDICTOR_NAMES`), reported in this order. */
+  /** Predictor and reference names (see `BRANCH_SCORER_NAMES`), reported in this order. */
   predictors: string[];
   /** Instruction count where the test part starts; earlier branches are warm-up. */
   testFrom: number;
@@ -161,15 +161,15 @@ function checkNames(names: string[]): void {
   if (names.length === 0) {
     throw new UserError(
       "no branch predictor chosen",
-      `name one or more of: ${BRANCH_PREDICTOR_NAMES.join(", ")}`,
+      `name one or more of: ${BRANCH_SCORER_NAMES.join(", ")}`,
     );
   }
   const seen = new Set<string>();
   for (const name of names) {
-    if (!BRANCH_PREDICTOR_NAMES.includes(name)) {
+    if (!BRANCH_SCORER_NAMES.includes(name)) {
       throw new UserError(
         `unknown branch predictor "${name}"`,
-        `use one of: ${BRANCH_PREDICTOR_NAMES.join(", ")}`,
+        `use one of: ${BRANCH_SCORER_NAMES.join(", ")}`,
       );
     }
     if (seen.has(name)) {

@@ -9,6 +9,7 @@ import { GhbPcDcPredictor } from "./ghb.ts";
 import { MarkovPredictor } from "./markov.ts";
 import type { AddressPredictor } from "./predictor.ts";
 import { StridePredictor } from "./stride.ts";
+import { LastDeltaPredictor, SameAddressPredictor } from "./references.ts";
 
 /** Numeric options of one predictor, e.g. `{ entries: 1024 }` (each class documents its own). */
 export type AddressPredictorOptions = Record<string, number>;
@@ -37,21 +38,37 @@ export const ONLINE_ADDRESS_PREDICTORS: Readonly<Record<string, AddressPredictor
   },
 };
 
+/** Trivial references, scored like the predictors (not hardware, so not baselines). */
+export const ADDRESS_REFERENCES: Readonly<Record<string, AddressPredictorEntry>> = {
+  "same-address": {
+    description: "next = the current address (per site, unbounded)",
+    create: () => new SameAddressPredictor(),
+  },
+  "last-delta": {
+    description: "current address + the site's last delta (stride without confidence, unbounded)",
+    create: () => new LastDeltaPredictor(),
+  },
+};
+
 /** Name of the trained predictor: the embedding LSTM of Hashemi et al. 2018 (see `lstm.ts`). */
 export const LSTM_PREDICTOR = "lstm";
 
-/** Every predictor name {@linkcode scoreAddressPredictors} accepts. */
+/** Every reference name. */
+export const ADDRESS_REFERENCE_NAMES: readonly string[] = Object.keys(ADDRESS_REFERENCES);
+
+/** Every predictor name {@linkcode scoreAddressPredictors} accepts (references included). */
 export const ADDRESS_PREDICTOR_NAMES: readonly string[] = [
   ...Object.keys(ONLINE_ADDRESS_PREDICTORS),
   LSTM_PREDICTOR,
+  ...ADDRESS_REFERENCE_NAMES,
 ];
 
-/** Creates the online predictor `name`, or throws a {@linkcode UserError} naming the known ones. */
+/** Creates the online predictor or reference `name`, or throws a {@linkcode UserError} naming the known ones. */
 export function createAddressPredictor(
   name: string,
   options?: AddressPredictorOptions,
 ): AddressPredictor {
-  const entry = ONLINE_ADDRESS_PREDICTORS[name];
+  const entry = ONLINE_ADDRESS_PREDICTORS[name] ?? ADDRESS_REFERENCES[name];
   if (!entry) {
     throw new UserError(
       `unknown address predictor "${name}"`,
