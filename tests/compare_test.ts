@@ -56,6 +56,6 @@ Deno.test("compare: no program, or a bad option, is a clear error", async () => 
     }).output();
     const stderr = new TextDecoder().decode(result.stderr);
     assert.equal(result.code, 2, stderr);
-    assert.match(stderr, /^error: .*\n  fix: /);
+    assert.match(stderr, /^error: .*\n {2}fix: /);
   }
 });
