@@ -12,8 +12,10 @@
 import { BRANCH, type EventChunk, LOAD, type Site, type TraceMeta } from "./types.ts";
 import { TraceError } from "./errors.ts";
 
-/** Record codes (`code >> 2` of a definition record). */
-export const REC_OBJECT = 1, REC_SITE = 2, REC_BLOCK = 3, REC_FOOTER = 4;
+/** Record codes (`code >> 2` of a definition record; the footer's outside the records). */
+const REC_OBJECT = 1, REC_SITE = 2, REC_BLOCK = 3;
+/** The footer's first byte is `REC_FOOTER << 2`. */
+export const REC_FOOTER = 4;
 /** No record is longer than this (the tracer's bound is below 1 MiB). */
 export const MAX_RECORD_BYTES = 1 << 20;
 /** A block has at most this many events (the tracer asserts it). */
@@ -46,7 +48,9 @@ export class RecordBytes {
   /** A {@linkcode TraceError} naming the stream offset of `buf[at]`. */
   corrupt(at: number, what: string, events: number): TraceError {
     return new TraceError(
-      `${this.path} has a corrupt record at byte ${this.base + at} after ${events} events: ${what}`,
+      `${this.path} has a corrupt record at byte ${
+        this.base + at
+      } of its records after ${events} events: ${what}`,
     );
   }
 
@@ -227,12 +231,11 @@ export class EventDecoder {
   }
 
   /**
-   * Decodes one record that is not the footer, starting at its code. Returns
-   * false, having read only the code, when it is the footer. Throws
-   * {@linkcode Overrun} when the bytes end inside the record (the work chunk
-   * is then restored to what it was before the record).
+   * Decodes one record, starting at its code. Throws {@linkcode Overrun} when
+   * the bytes end inside the record (the work chunk is then restored to what
+   * it was before the record).
    */
-  decodeRecord(): boolean {
+  decodeRecord(): void {
     const bytes = this.bytes, chunk = this.chunk;
     const start = bytes.p, lengthBefore = chunk.length, rowsBefore = this.rows;
     try {
@@ -240,15 +243,13 @@ export class EventDecoder {
       if (code & 3) {
         this.#blockExecution(code);
         this.events += chunk.length - lengthBefore;
-        return true;
+        return;
       }
       const type = code / 4;
       if (type === REC_OBJECT) this.#defineObject();
       else if (type === REC_SITE) this.#defineSite();
       else if (type === REC_BLOCK) this.#defineBlock();
-      else if (type === REC_FOOTER) return false;
       else this.#corrupt(start, `unknown record type ${code}`);
-      return true;
     } catch (err) {
       if (err instanceof Overrun) {
         chunk.length = lengthBefore;

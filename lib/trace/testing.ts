@@ -5,8 +5,10 @@
  *
  * @module
  */
-import { join } from "node:path";
+import { createHash } from "node:crypto";
+import { basename, join } from "node:path";
 import { ROOT } from "../common/mod.ts";
+import { openTrace } from "./reader.ts";
 import { TRACER_DIR } from "./run.ts";
 
 async function run(cmd: string, args: string[]): Promise<string> {
@@ -47,4 +49,37 @@ export async function symbolRange(
     }
   }
   throw new Error(`symbol ${symbol} not found in ${binary}`);
+}
+
+/**
+ * SHA-256 of what a trace says about the run, independent of where files
+ * lie: every event (kind, its site's object by base name, static offset and
+ * operand, icount, outcome, address, size, value, snapshot registers) and the
+ * footer's counts and end. Two runs with equal digests executed the same.
+ */
+export async function eventDigest(path: string): Promise<string> {
+  const trace = await openTrace(path);
+  const hash = createHash("sha256");
+  const siteKeys: string[] = [];
+  for await (const c of trace.chunks({ chunkSize: 65536 })) {
+    const { sites, objects } = trace.meta;
+    for (let k = siteKeys.length; k < sites.length; k++) {
+      const s = sites[k];
+      siteKeys.push(`${s.kind} ${basename(objects[s.object])}+${s.offset} ${s.operand}`);
+    }
+    const rows: string[] = [];
+    for (let i = 0; i < c.length; i++) {
+      const row = c.snapshot[i];
+      rows.push(
+        `${siteKeys[c.site[i]]} ${c.icount[i]} ${c.taken[i]} ${c.addr[i]} ${c.size[i]} ${
+          c.value[i]
+        }` +
+          (row >= 0 ? ` ${c.regs.subarray(row * 16, row * 16 + 16).join(",")}` : ""),
+      );
+    }
+    hash.update(rows.join("\n"));
+  }
+  const { notes: _, ...footer } = trace.footer!;
+  hash.update(JSON.stringify(footer));
+  return hash.digest("hex");
 }

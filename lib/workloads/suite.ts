@@ -3,6 +3,9 @@
  * `data/cache/traces/<scale>/<workload>-<input>.trace`, skipping traces that
  * are up to date, and summarises them in a table and `summary.json`.
  *
+ * Every program runs reproducibly (`traceProgram`'s `reproducible`: a fixed
+ * environment, a fixed-length path, a copy of its inputs as working folder),
+ * so the same inputs give the same trace whoever traces them, from wherever.
  * Beside each trace, `<trace>.json` records the exact run (program and its
  * SHA-256, arguments, the input files' SHA-256, environment, window, snapshot
  * spec, the tracer's SHA-256) and its numbers; a trace is up to date when
@@ -116,8 +119,8 @@ async function runRecord(run: ResolvedRun, snapshots: string) {
     program_sha256: await digestOf(run.program),
     args: run.args,
     stdin: run.stdin ?? null,
-    cwd: run.cwd,
     input_sha256: run.inputDigests,
+    reproducible: true,
     env: run.env,
     skip: run.skip,
     window: run.window,
@@ -157,7 +160,7 @@ async function traceOne(run: ResolvedRun, trace: string, snapshots: string): Pro
     snapshots,
     stdin: run.stdin,
     stdout: "null",
-    cwd: run.cwd,
+    reproducible: { inputs: run.cwd },
     env: run.env,
     quiet: true,
   });
@@ -181,7 +184,7 @@ async function traceOne(run: ResolvedRun, trace: string, snapshots: string): Pro
       ? `exit ${result.end.code}`
       : result.end.how === "signal"
       ? `${result.end.signal}`
-      : "window",
+      : result.end.how,
     window_full: info.window_full,
     reused: false,
   };
