@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { Interrupted } from "./process.ts";
+import { childrenEnded, Interrupted } from "./process.ts";
 
 /** An error caused by the user's input or environment, with the fix to suggest. */
 export class UserError extends Error {
@@ -35,7 +35,8 @@ export async function runMain(main: () => Promise<void> | void): Promise<void> {
       Deno.exit(err.exitCode);
     }
     if (err instanceof Interrupted) {
-      console.error(`${err.message}`);
+      console.error(err.message);
+      await childrenEnded();
       Deno.exit(err.exitCode);
     }
     throw err;

@@ -7,8 +7,9 @@
  *   it (a second signal kills it at once; one still running
  *   {@linkcode KILL_AFTER_MS} after the first is killed too);
  * - once it has ended, its `status` rejects with {@linkcode Interrupted}, so
- *   the caller stops and says what it leaves behind; `runMain` prints that and
- *   exits with 128 + the signal's number (130 for SIGINT, 143 for SIGTERM);
+ *   the caller stops and says what it leaves behind; `runMain` prints that,
+ *   waits for the other children to end and exits with 128 + the signal's
+ *   number (130 for SIGINT, 143 for SIGTERM);
  * - after an interrupt no new child starts, and a caller that swallows the
  *   error still exits a few seconds later.
  *
@@ -40,6 +41,7 @@ export class Interrupted extends Error {
 }
 
 const live = new Set<Deno.ChildProcess>();
+let whenNoneLive: (() => void)[] = [];
 let interruptedBy: InterruptSignal | undefined;
 let killTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -76,6 +78,8 @@ function track(child: Deno.ChildProcess): void {
 function untrack(child: Deno.ChildProcess): void {
   live.delete(child);
   if (live.size > 0) return;
+  for (const resolve of whenNoneLive) resolve();
+  whenNoneLive = [];
   for (const [s, h] of handlers) Deno.removeSignalListener(s, h);
   if (interruptedBy !== undefined) {
     clearTimeout(killTimer);
@@ -84,9 +88,10 @@ function untrack(child: Deno.ChildProcess): void {
   }
 }
 
-/** The signal that interrupted this process, if one did. */
-export function interruption(): InterruptSignal | undefined {
-  return interruptedBy;
+/** Resolves once no child started by {@linkcode spawnChild} is running. */
+export function childrenEnded(): Promise<void> {
+  if (live.size === 0) return Promise.resolve();
+  return new Promise((resolve) => whenNoneLive.push(resolve));
 }
 
 /** A started child: its process (for its streams and pid) and its status. */

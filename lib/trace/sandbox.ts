@@ -53,7 +53,7 @@ export interface Sandbox {
   remove(): Promise<void>;
 }
 
-/** Hard-links (or, across file systems, copies) the contents of `from` into `to`. */
+/** Copies the contents of `from` into `to` (copies: a program that writes its input changes nothing). */
 async function copyInto(from: string, to: string): Promise<void> {
   for await (const entry of Deno.readDir(from)) {
     const src = join(from, entry.name), dst = join(to, entry.name);
@@ -61,7 +61,7 @@ async function copyInto(from: string, to: string): Promise<void> {
       await Deno.mkdir(dst);
       await copyInto(src, dst);
     } else {
-      await Deno.link(src, dst).catch(() => Deno.copyFile(src, dst));
+      await Deno.copyFile(src, dst);
     }
   }
 }

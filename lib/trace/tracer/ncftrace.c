@@ -1303,6 +1303,8 @@ static void add_exit_correction(IRSB* sb, IRExpr* guard, UInt remaining)
    store(sb, c64((Addr)&g_icount), assign(sb, Ity_I64, IRExpr_Binop(Iop_Sub64, ic, sub)));
 }
 
+static void fix_time_stamp_counter(IRStmt* st); /* --ncf-deterministic, below */
+
 static IRSB* ncf_instrument(VgCallbackClosure* closure, IRSB* in, const VexGuestLayout* layout,
                             const VexGuestExtents* vge, const VexArchInfo* archinfo_host,
                             IRType gWordTy, IRType hWordTy)
@@ -1452,6 +1454,7 @@ static IRSB* ncf_instrument(VgCallbackClosure* closure, IRSB* in, const VexGuest
          }
          continue;
       }
+      fix_time_stamp_counter(st);
       if (insn == 0) { /* preamble before the first instruction */
          addStmtToIRSB(out, st);
          continue;
@@ -1554,7 +1557,8 @@ static void ncf_pre_syscall(ThreadId tid, UInt sysno, UWord* args, UInt nArgs)
    2020-01-01 for wall clocks, from 0 for CPU time and from a boot 1000 s
    before the start for the others; random bytes (getrandom, reads of /dev/urandom and /dev/random)
    come from a fixed splitmix64 stream; sysinfo's uptime, loads and free
-   memory are fixed. Under Valgrind these all are real system calls (no vDSO). */
+   memory are fixed; so are the auxiliary vector's random bytes, the vDSO's
+   address and the time-stamp counter (below). Under Valgrind these all are real system calls (no vDSO). */
 #define VIRTUAL_EPOCH 1577836800ULL /* 2020-01-01T00:00:00Z */
 #define VIRTUAL_UPTIME 1000ULL
 static ULong clock_last = 0;
@@ -1620,12 +1624,40 @@ static void put_clock(Addr a, ULong ns, ULong sub, ULong start)
    auxiliary vector is Valgrind's (not in a tool header), built before the
    tool's post-option init. */
 extern UWord* VG_(client_auxv);
+#define AUXV_AT_IGNORE 1
 #define AUXV_AT_RANDOM 25
+#define AUXV_AT_SYSINFO_EHDR 33
 
-static void fix_auxv_random(void)
+/* Valgrind hides the vDSO (its entry becomes AT_IGNORE) but leaves its
+   address, which the kernel randomises and the loader reads: ignored entries
+   read 0. */
+static void fix_auxv(void)
 {
-   for (UWord* a = VG_(client_auxv); a && a[0] != 0 /* AT_NULL */; a += 2)
+   for (UWord* a = VG_(client_auxv); a && a[0] != 0 /* AT_NULL */; a += 2) {
       if (a[0] == AUXV_AT_RANDOM) fill_random(a[1], 16);
+      if (a[0] == AUXV_AT_IGNORE || a[0] == AUXV_AT_SYSINFO_EHDR) a[0] = AUXV_AT_IGNORE, a[1] = 0;
+   }
+}
+
+/* rdtsc and rdtscp read the virtual clock too (one tick per nanosecond);
+   rdtscp's processor number reads 0. VEX runs them as these helpers; the
+   instrumentation swaps in ours. */
+static ULong h_rdtsc(void) { return virtual_ns(); }
+
+static ULong h_rdtscp(VexGuestAMD64State* gs)
+{
+   gs->guest_RCX = 0;
+   return virtual_ns();
+}
+
+static void fix_time_stamp_counter(IRStmt* st)
+{
+   if (!clo_deterministic || st->tag != Ist_Dirty) return;
+   IRDirty* d = st->Ist.Dirty.details;
+   if (VG_(strcmp)(d->cee->name, "amd64g_dirtyhelper_RDTSC") == 0)
+      d->cee = mkIRCallee(0, "ncf_rdtsc", VG_(fnptr_to_fnentry)(h_rdtsc));
+   else if (VG_(strcmp)(d->cee->name, "amd64g_dirtyhelper_RDTSCP") == 0)
+      d->cee = mkIRCallee(0, "ncf_rdtscp", VG_(fnptr_to_fnentry)(h_rdtscp));
 }
 
 static void set_result(ThreadId tid, ULong v)
@@ -1744,7 +1776,7 @@ static void ncf_post_clo_init(void)
    site_hash = VG_(calloc)("ncf.sites", 1u << SITE_HASH_BITS, sizeof(Site*));
    crc32_init();
    VG_(atfork)(NULL, ncf_atfork_parent, ncf_atfork_child);
-   if (clo_deterministic) fix_auxv_random();
+   if (clo_deterministic) fix_auxv();
    block_hash = VG_(calloc)("ncf.blocks", 1u << BLOCK_HASH_BITS, sizeof(Block*));
    write_header();
 }
