@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { UserError } from "../lib/common/mod.ts";
+import { ROOT, UserError } from "../lib/common/mod.ts";
 import { BRANCH, openTrace, REGISTERS, traceProgram, TRACER_DIR } from "../lib/trace/mod.ts";
 import type { TraceOptions } from "../lib/trace/mod.ts";
 import {
@@ -415,4 +415,47 @@ Deno.test("trace: reproducible runs give the same events whatever the caller's e
   // clocks and randomness) differs: the test can see a difference.
   const plainA = await digest("plain-a", a, false);
   assert.notEqual(await elsewhere(() => digest("plain-b", b, false)), plainA);
+});
+
+Deno.test("trace: SIGTERM to `deno task trace` stops Valgrind and keeps FILE.partial", async () => {
+  const { dir } = await program();
+  const out = join(dir, "endless.ncf");
+  // `yes` never ends: only the signal stops it.
+  const command = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", join(ROOT, "lib/trace/cli.ts"), "trace", "--quiet", "--stdout", "null"]
+      .concat(["--out", out, "--", "/usr/bin/yes"]),
+    stdout: "null",
+    stderr: "piped",
+  }).spawn();
+  const childrenOf = (pid: number) =>
+    [...Deno.readDirSync(`/proc/${pid}/task`)].flatMap((t) =>
+      Deno.readTextFileSync(`/proc/${pid}/task/${t.name}/children`).trim().split(/\s+/)
+    ).filter(Boolean).map(Number);
+  let valgrind: number[] = [];
+  for (let i = 0; i < 400; i++) {
+    valgrind = childrenOf(command.pid);
+    const size = (await Deno.stat(`${out}.partial`).catch(() => undefined))?.size ?? 0;
+    if (valgrind.length > 0 && size > 100_000) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  assert.equal(valgrind.length, 1, "Valgrind runs");
+  command.kill("SIGTERM");
+  const status = await command.status;
+  const stderr = new TextDecoder().decode(
+    (await new Response(command.stderr).arrayBuffer()) as ArrayBuffer,
+  );
+  assert.equal(status.code, 143, stderr);
+  assert.match(stderr, /interrupted by SIGTERM: .*kept as .*endless\.ncf\.partial/);
+  const gone = () => {
+    try {
+      Deno.statSync(`/proc/${valgrind[0]}`);
+      return false;
+    } catch {
+      return true;
+    }
+  };
+  for (let i = 0; i < 100 && !gone(); i++) await new Promise((r) => setTimeout(r, 50));
+  assert.ok(gone(), "Valgrind ended with the command");
+  assert.ok((await Deno.stat(`${out}.partial`)).size > 0);
+  await assert.rejects(Deno.stat(out), Deno.errors.NotFound);
 });

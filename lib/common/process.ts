@@ -21,8 +21,11 @@
 /** The signals that interrupt a command. */
 export type InterruptSignal = "SIGINT" | "SIGTERM";
 
-/** Milliseconds a child gets to end after a forwarded signal before it is killed. */
-export const KILL_AFTER_MS = 10_000;
+/**
+ * Milliseconds a child gets to end after a forwarded signal before it is
+ * killed (default 10 s; `NCF_KILL_AFTER_MS` sets it).
+ */
+export const KILL_AFTER_MS: number = Number(Deno.env.get("NCF_KILL_AFTER_MS")) || 10_000;
 /** Milliseconds after the last child ended before an interrupted process exits anyway. */
 const EXIT_AFTER_MS = 5_000;
 const SIGNALS: InterruptSignal[] = ["SIGINT", "SIGTERM"];
