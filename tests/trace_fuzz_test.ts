@@ -8,32 +8,20 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { crc32 } from "node:zlib";
-import {
-  openTrace,
-  readFooter,
-  summarizeTrace,
-  TraceError,
-  traceProgram,
-} from "../lib/trace/mod.ts";
-import { compileTestProgram, ensureTracer } from "../lib/trace/testing.ts";
+import { openTrace, readFooter, summarizeTrace, TraceError } from "../lib/trace/mod.ts";
+import { traceTestProgram } from "../lib/trace/testing.ts";
 
 const dir = await Deno.makeTempDir({ prefix: "ncf-fuzz-test-" });
 globalThis.addEventListener("unload", () => Deno.removeSync(dir, { recursive: true }));
 
 /** A whole trace with snapshots: more than one frame of records. */
 async function wholeTrace(): Promise<Uint8Array> {
-  await ensureTracer();
-  const binary = await compileTestProgram("branchy", dir);
-  const out = join(dir, "whole.ncf");
-  await traceProgram({
-    program: binary,
+  const path = await traceTestProgram("branchy", dir, {
     args: ["700"],
-    out,
-    stdout: "null",
+    out: "whole.ncf",
     snapshots: "all,every=3",
-    quiet: true,
   });
-  return await Deno.readFile(out);
+  return await Deno.readFile(path);
 }
 
 const u32 = (b: Uint8Array, at: number) => new DataView(b.buffer, b.byteOffset).getUint32(at, true);

@@ -5,8 +5,8 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { ROOT } from "../lib/common/mod.ts";
-import { BRANCH, openTrace, summarizeTrace, TraceError, traceProgram } from "../lib/trace/mod.ts";
-import { compileTestProgram, ensureTracer } from "../lib/trace/testing.ts";
+import { BRANCH, openTrace, summarizeTrace, TraceError } from "../lib/trace/mod.ts";
+import { traceTestProgram } from "../lib/trace/testing.ts";
 
 const dir = await Deno.makeTempDir({ prefix: "ncf-reader-test-" });
 globalThis.addEventListener("unload", () => Deno.removeSync(dir, { recursive: true }));
@@ -14,20 +14,11 @@ globalThis.addEventListener("unload", () => Deno.removeSync(dir, { recursive: tr
 let traced: Promise<string> | undefined;
 /** A whole trace of branchy with some snapshots. */
 function wholeTrace(): Promise<string> {
-  traced ??= (async () => {
-    await ensureTracer();
-    const binary = await compileTestProgram("branchy", dir);
-    const out = join(dir, "whole.ncf");
-    await traceProgram({
-      program: binary,
-      args: ["700"],
-      out,
-      stdout: "null",
-      snapshots: "branches,every=7",
-      quiet: true,
-    });
-    return out;
-  })();
+  traced ??= traceTestProgram("branchy", dir, {
+    args: ["700"],
+    out: "whole.ncf",
+    snapshots: "branches,every=7",
+  });
   return traced;
 }
 

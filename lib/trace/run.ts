@@ -5,7 +5,14 @@
  * @module
  */
 import { basename, delimiter, dirname, isAbsolute, join, resolve } from "node:path";
-import { BUILD_DIR, ensureParentDir, Interrupted, spawnChild, UserError } from "../common/mod.ts";
+import {
+  BUILD_DIR,
+  checkOutputPath,
+  ensureParentDir,
+  Interrupted,
+  spawnChild,
+  UserError,
+} from "../common/mod.ts";
 import { readFooter, windowFull } from "./reader.ts";
 import { makeSandbox, type Sandbox } from "./sandbox.ts";
 import type { TraceFooter } from "./types.ts";
@@ -178,10 +185,6 @@ async function statOf(path: string): Promise<Deno.FileInfo | undefined> {
   }
 }
 
-function sameFile(a: Deno.FileInfo | undefined, b: Deno.FileInfo | undefined): boolean {
-  return a !== undefined && b !== undefined && a.dev === b.dev && a.ino === b.ino;
-}
-
 /**
  * Refuses, before anything is written, a run that would destroy a file of the
  * user's: an output that is a folder, the program, or the standard input; a
@@ -217,30 +220,9 @@ async function checkPaths(
       "give the folder of the inputs",
     );
   }
-  const outputs: [string, string][] = [["--out", out], ["--out's FILE.partial", `${out}.partial`]];
-  if (stdoutFile !== undefined) outputs.push(["--stdout", stdoutFile]);
-  for (const [name, path] of outputs) {
-    const st = await statOf(path);
-    if (st?.isDirectory) {
-      throw new UserError(
-        `${name} ${path} is a folder`,
-        name === "--stdout" ? "give a file name for the output" : "give a file name for the trace",
-      );
-    }
-    for (const [what, input] of inputs) {
-      if (sameFile(st, await statOf(input))) {
-        throw new UserError(
-          `${name} ${path} is ${what}: tracing would overwrite it`,
-          "give another output path",
-        );
-      }
-    }
-  }
-  if (stdoutFile !== undefined && sameFile(await statOf(stdoutFile), await statOf(out))) {
-    throw new UserError(
-      `--stdout ${stdoutFile} is the trace's --out`,
-      "give another --stdout file",
-    );
+  for (const path of [out, `${out}.partial`]) await checkOutputPath("--out", path, inputs);
+  if (stdoutFile !== undefined) {
+    await checkOutputPath("--stdout", stdoutFile, [...inputs, ["the trace's --out", out]]);
   }
 }
 

@@ -9,7 +9,7 @@ import { createHash } from "node:crypto";
 import { basename, join } from "node:path";
 import { ROOT } from "../common/mod.ts";
 import { openTrace } from "./reader.ts";
-import { TRACER_DIR } from "./run.ts";
+import { traceProgram, TRACER_DIR } from "./run.ts";
 
 async function run(cmd: string, args: string[]): Promise<string> {
   const out = await new Deno.Command(cmd, { args, stdout: "piped", stderr: "piped" }).output();
@@ -34,6 +34,29 @@ export async function compileTestProgram(name: string, dir: string): Promise<str
   const binary = join(dir, name);
   await run("gcc", ["-O1", "-g", "-o", binary, join(ROOT, "tests", "programs", `${name}.c`)]);
   return binary;
+}
+
+/**
+ * Builds the tracer if needed, compiles `tests/programs/NAME.c` into `dir`
+ * and traces it with `args` and `snapshots` into `dir/OUT` (its output
+ * discarded); returns the trace's path.
+ */
+export async function traceTestProgram(
+  name: string,
+  dir: string,
+  options: { args: string[]; out: string; snapshots: string },
+): Promise<string> {
+  await ensureTracer();
+  const out = join(dir, options.out);
+  await traceProgram({
+    program: await compileTestProgram(name, dir),
+    args: options.args,
+    out,
+    stdout: "null",
+    snapshots: options.snapshots,
+    quiet: true,
+  });
+  return out;
 }
 
 /** Static address range `[start, end)` of a function, from `nm -S`. */

@@ -5,7 +5,7 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { ensureParentDir, runMain, UserError } from "../../common/mod.ts";
+import { checkOutputPath, ensureParentDir, runMain, UserError } from "../../common/mod.ts";
 import { exportBt9 } from "./bt9.ts";
 import { exportChampsim } from "./champsim.ts";
 import { openTrace } from "../../trace/reader.ts";
@@ -16,24 +16,6 @@ const USAGE = `usage: deno task export --format bt9|champsim TRACE --out FILE
   --format champsim  ChampSim input_instr records (64 bytes per instruction), uncompressed
   --out FILE         where to write (written to FILE.partial, renamed when complete)
   --quiet            no progress bar`;
-
-/** Refuses, before anything is written, an output that is a folder or the trace itself. */
-async function checkOut(tracePath: string, out: string): Promise<void> {
-  const stat = (p: string) => Deno.stat(p).catch(() => undefined);
-  const trace = await stat(tracePath);
-  for (const path of [out, `${out}.partial`]) {
-    const st = await stat(path);
-    if (st?.isDirectory) {
-      throw new UserError(`--out ${path} is a folder`, "give a file name for the export");
-    }
-    if (st && trace && st.dev === trace.dev && st.ino === trace.ino) {
-      throw new UserError(
-        `--out ${path} is the trace being exported: exporting would overwrite it`,
-        "give another --out path",
-      );
-    }
-  }
-}
 
 /** A failed write as a {@linkcode UserError} (a full disk, a vanished folder), other errors as they are. */
 function writeError(err: unknown, out: string): unknown {
@@ -78,7 +60,9 @@ await runMain(async () => {
   }
   const [tracePath] = positionals;
   const out = values.out;
-  await checkOut(tracePath, out);
+  for (const path of [out, `${out}.partial`]) {
+    await checkOutputPath("--out", path, [["the trace being exported", tracePath]]);
+  }
   await openTrace(tracePath); // a missing or damaged trace is reported before anything is written
   await ensureParentDir(out);
   const partial = `${out}.partial`;

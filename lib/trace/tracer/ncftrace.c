@@ -47,6 +47,9 @@
 #include "pub_tool_vkiscnums.h"
 #include "libvex_guest_amd64.h"
 #include "libvex_guest_offsets.h"
+#include <cpuid.h>     /* header-only: inline assembly */
+#include <smmintrin.h> /* header-only: compiler intrinsics */
+#include <wmmintrin.h>
 
 #define OFFSET_CMSTART offsetof(VexGuestAMD64State, guest_CMSTART)
 #define OFFSET_CMLEN offsetof(VexGuestAMD64State, guest_CMLEN)
@@ -228,37 +231,78 @@ static void print_usage(void)
 static void print_debug_usage(void) {}
 
 /* ------------------------------------------------------------------ */
-/* Checksums: CRC-32 (IEEE 802.3, zlib's), slicing by 8                */
+/* Checksums: CRC-32 (IEEE 802.3, zlib's)                              */
 /* ------------------------------------------------------------------ */
 
-static UInt crc_table[8][256];
+/* Bytes one at a time through a table; the bulk by folding with carry-less
+   multiplication (PCLMULQDQ, every x86-64 since 2010), 64 bytes per step, as
+   zlib and Linux do (constants of Intel's "Fast CRC Computation for Generic
+   Polynomials Using PCLMULQDQ"): about 6x faster than slicing by 8 here, so
+   that checksums cost little next to encoding. */
+static UInt crc_table[256];
+static Bool crc_clmul;
 
 static void crc32_init(void)
 {
    for (UInt n = 0; n < 256; n++) {
       UInt c = n;
       for (Int k = 0; k < 8; k++) c = c & 1 ? 0xEDB88320u ^ (c >> 1) : c >> 1;
-      crc_table[0][n] = c;
+      crc_table[n] = c;
    }
-   for (UInt n = 0; n < 256; n++)
-      for (Int t = 1; t < 8; t++)
-         crc_table[t][n] = (crc_table[t - 1][n] >> 8) ^ crc_table[0][crc_table[t - 1][n] & 0xff];
+   UInt a, b, c, d;
+   crc_clmul = __get_cpuid(1, &a, &b, &c, &d) && (c & bit_PCLMUL) && (c & bit_SSE4_1);
+}
+
+/* The CRC state (not inverted) after `n` more bytes. */
+static UInt crc_bytes(UInt c, const UChar* p, SizeT n)
+{
+   for (; n; n--) c = crc_table[(c ^ *p++) & 0xff] ^ (c >> 8);
+   return c;
+}
+
+/* The same for `n` >= 64 bytes, a multiple of 16. */
+__attribute__((target("pclmul,sse4.1"))) static UInt crc_fold(UInt crc, const UChar* p, SizeT n)
+{
+   const __m128i k1k2 = _mm_set_epi64x(0x01c6e41596, 0x0154442bd4);
+   const __m128i k3k4 = _mm_set_epi64x(0x00ccaa009e, 0x01751997d0);
+   const __m128i k5 = _mm_set_epi64x(0, 0x0163cd6124);
+   const __m128i poly = _mm_set_epi64x(0x01f7011641, 0x01db710641); /* u', P(x)' */
+   const __m128i low32 = _mm_setr_epi32(~0, 0, ~0, 0);
+   __m128i x[4];
+   for (Int i = 0; i < 4; i++) x[i] = _mm_loadu_si128((const __m128i*)(p + 16 * i));
+   x[0] = _mm_xor_si128(x[0], _mm_cvtsi32_si128(crc));
+   for (p += 64, n -= 64; n >= 64; p += 64, n -= 64)
+      for (Int i = 0; i < 4; i++)
+         x[i] = _mm_xor_si128(_mm_xor_si128(_mm_clmulepi64_si128(x[i], k1k2, 0x00),
+                                            _mm_clmulepi64_si128(x[i], k1k2, 0x11)),
+                              _mm_loadu_si128((const __m128i*)(p + 16 * i)));
+   __m128i r = x[0];
+   for (Int i = 1; i < 4; i++)
+      r = _mm_xor_si128(_mm_xor_si128(_mm_clmulepi64_si128(r, k3k4, 0x00),
+                                      _mm_clmulepi64_si128(r, k3k4, 0x11)), x[i]);
+   for (; n >= 16; p += 16, n -= 16)
+      r = _mm_xor_si128(_mm_xor_si128(_mm_clmulepi64_si128(r, k3k4, 0x00),
+                                      _mm_clmulepi64_si128(r, k3k4, 0x11)),
+                        _mm_loadu_si128((const __m128i*)p));
+   /* 128 bits to 64, then Barrett reduction to 32. */
+   r = _mm_xor_si128(_mm_srli_si128(r, 8), _mm_clmulepi64_si128(r, k3k4, 0x10));
+   r = _mm_xor_si128(_mm_clmulepi64_si128(_mm_and_si128(r, low32), k5, 0x00),
+                     _mm_srli_si128(r, 4));
+   __m128i t = _mm_and_si128(_mm_clmulepi64_si128(_mm_and_si128(r, low32), poly, 0x10), low32);
+   r = _mm_xor_si128(r, _mm_clmulepi64_si128(t, poly, 0x00));
+   return _mm_extract_epi32(r, 1);
 }
 
 static UInt crc32(const UChar* p, SizeT n)
 {
    UInt c = ~0u;
-   for (; n && ((Addr)p & 7); n--) c = crc_table[0][(c ^ *p++) & 0xff] ^ (c >> 8);
-   for (; n >= 8; n -= 8, p += 8) {
-      ULong w = *(const ULong*)p; /* little-endian */
-      UInt lo = (UInt)w ^ c, hi = (UInt)(w >> 32);
-      c = crc_table[7][lo & 0xff] ^ crc_table[6][(lo >> 8) & 0xff] ^
-          crc_table[5][(lo >> 16) & 0xff] ^ crc_table[4][lo >> 24] ^
-          crc_table[3][hi & 0xff] ^ crc_table[2][(hi >> 8) & 0xff] ^
-          crc_table[1][(hi >> 16) & 0xff] ^ crc_table[0][hi >> 24];
+   if (crc_clmul && n >= 64) {
+      SizeT bulk = n & ~(SizeT)15;
+      c = crc_fold(c, p, bulk);
+      p += bulk;
+      n -= bulk;
    }
-   for (; n; n--) c = crc_table[0][(c ^ *p++) & 0xff] ^ (c >> 8);
-   return ~c;
+   return ~crc_bytes(c, p, n);
 }
 
 static void put_le32(UChar* at, UInt v)
