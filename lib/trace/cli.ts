@@ -8,7 +8,7 @@ import { parseArgs, type ParseArgsConfig } from "node:util";
 import { basename } from "node:path";
 import { runMain, UserError } from "../common/mod.ts";
 import { openTrace, summarizeTrace, TraceError } from "./reader.ts";
-import { traceProgram } from "./run.ts";
+import { traceProgram, type TraceResult } from "./run.ts";
 import { BRANCH, type ProgramEnd, REGISTERS } from "./types.ts";
 
 const USAGE = `usage:
@@ -122,6 +122,11 @@ async function trace(args: string[]): Promise<void> {
     reproducible: values.reproducible ? { inputs: values.inputs as string | undefined } : undefined,
     quiet: values.quiet as boolean | undefined,
   });
+  report(result, skip);
+}
+
+/** Prints a traced run's summary line and warnings; exits with its status (see the usage). */
+function report(result: TraceResult, skip: number): void {
   const events = result.branches + result.loads;
   console.log(
     `${events} events (${result.branches} branches, ${result.loads} loads, ${result.snapshots} snapshots), ` +

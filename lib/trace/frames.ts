@@ -85,7 +85,7 @@ function u32(bytes: Uint8Array, at: number): number {
 }
 
 /** Reads up to `length` bytes at `offset` (fewer at the end of the file). */
-export async function readAt(
+async function readAt(
   file: Deno.FsFile,
   offset: number,
   length: number,

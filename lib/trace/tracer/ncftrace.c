@@ -627,6 +627,8 @@ static Long exit_code = 0, thread_exit_code = 0;
 
 /* fork(): the child inherits the trace file; only the parent writes it. */
 static Bool in_child = False;
+/* --ncf-deterministic: the program started a thread (see fix_tid). */
+static Bool threads_started = False;
 static UInt n_forks = 0;
 
 /* Ring of block-entry register files for lead=K. */
@@ -1052,6 +1054,11 @@ static void write_footer(Int how, Long value)
                          "%sthe program forked %u child process(es): they are not traced, "
                          "this trace is the parent's alone",
                          n ? "; " : "", n_forks);
+   if (threads_started)
+      n += VG_(snprintf)(notes + n, sizeof notes - n,
+                         "%sthe program started threads: its main thread's id is the real one "
+                         "from then on, which differs from run to run",
+                         n ? "; " : "");
    if (how == END_LIMIT)
       n += VG_(snprintf)(notes + n, sizeof notes - n,
                          "%sstopped once the trace reached %llu bytes (--max-bytes)",
@@ -1582,8 +1589,11 @@ static IRSB* ncf_instrument(VgCallbackClosure* closure, IRSB* in, const VexGuest
 /* Start and end                                                       */
 /* ------------------------------------------------------------------ */
 
+static void restore_real_tid(void); /* --ncf-deterministic, below */
+
 static void ncf_pre_syscall(ThreadId tid, UInt sysno, UWord* args, UInt nArgs)
 {
+   if (sysno == __NR_clone && (args[0] & VKI_CLONE_THREAD)) restore_real_tid();
    if (sysno == __NR_exit_group) {
       saw_exit_group = True;
       exit_code = (Long)(args[0] & 0xff);
@@ -1602,7 +1612,7 @@ static void ncf_pre_syscall(ThreadId tid, UInt sysno, UWord* args, UInt nArgs)
    before the start for the others; random bytes (getrandom, reads of /dev/urandom and /dev/random)
    come from a fixed splitmix64 stream; sysinfo's uptime, loads and free
    memory are fixed; so are the auxiliary vector's random bytes, the vDSO's
-   address and the time-stamp counter (below). Under Valgrind these all are real system calls (no vDSO). */
+   address, the time-stamp counter and the main thread's id (below). Under Valgrind these all are real system calls (no vDSO). */
 #define VIRTUAL_EPOCH 1577836800ULL /* 2020-01-01T00:00:00Z */
 #define VIRTUAL_UPTIME 1000ULL
 static ULong clock_last = 0;
@@ -1709,11 +1719,41 @@ static void set_result(ThreadId tid, ULong v)
    VG_(set_shadow_regs_area)(tid, 0, OFFSET_amd64_RAX, sizeof v, (const UChar*)&v);
 }
 
+/* The main thread's id as glibc keeps it (from set_tid_address, at start),
+   which it compares in recursive and error-checking mutexes: a fixed number
+   above any real one (pid_max <= 2^22; within the futex word's 30 bits)
+   while the program has one thread. raise() asks the kernel (gettid), so
+   signals still work. When the program starts a thread, the real id is put
+   back (other threads must be able to signal the main one): from then on it
+   differs from run to run, and the footer says so. */
+#define FIXED_TID 0x3ffffff0
+static Addr tid_addr = 0;
+static Int real_tid = 0;
+
+static void fix_tid(ThreadId tid, Addr addr, UWord real)
+{
+   if (in_child || threads_started) return;
+   tid_addr = addr;
+   real_tid = (Int)real;
+   set_result(tid, FIXED_TID);
+}
+
+static void restore_real_tid(void)
+{
+   if (threads_started || !tid_addr) return;
+   threads_started = True;
+   if (client_writable(tid_addr, sizeof(Int)) && *(Int*)tid_addr == FIXED_TID)
+      *(Int*)tid_addr = real_tid;
+}
+
 static void ncf_post_syscall(ThreadId tid, UInt sysno, UWord* args, UInt nArgs, SysRes res)
 {
    if (!clo_deterministic || sr_isError(res)) return;
    UWord r = sr_Res(res);
    switch (sysno) {
+   case __NR_set_tid_address:
+      fix_tid(tid, args[0], r);
+      break;
    case __NR_getrandom:
       fill_random(args[0], r);
       break;
