@@ -15,9 +15,8 @@ import {
 } from "../common/mod.ts";
 import { readFooter, windowFull } from "./reader.ts";
 import { makeSandbox, type Sandbox } from "./sandbox.ts";
-import type { TraceFooter } from "./types.ts";
 import { parseSnapshotSpec } from "./snapshots.ts";
-import type { ProgramEnd } from "./types.ts";
+import type { ProgramEnd, TraceFooter } from "./types.ts";
 
 /** Options of {@linkcode traceProgram}. */
 export interface TraceOptions {
