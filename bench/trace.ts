@@ -91,11 +91,12 @@ async function main(): Promise<void> {
   const window = Number(values.window ?? 100_000_000);
   await ensureTracer();
   const run = await resolveWorkload("bzip2", { input: "text", scale: "full" });
-  const command = [run.program, ...run.args];
+  // Input files by their full path: the benchmark runs Valgrind directly, from any folder.
+  const command = [run.program, ...run.args.map((a) => a.startsWith("./") ? join(run.cwd, a) : a)];
   const scratch = join(CACHE_DIR, "bench-trace");
   await Deno.mkdir(scratch, { recursive: true });
   const shortInput = join(scratch, "short.bin");
-  const inputPath = run.args.find((a) => a.endsWith("data.bin"))!;
+  const inputPath = command.find((a) => a.endsWith("data.bin"))!;
   await Deno.writeFile(shortInput, (await Deno.readFile(inputPath)).subarray(0, 200_000));
   const shortCommand = command.map((a) => (a === inputPath ? shortInput : a));
 

@@ -5,7 +5,7 @@
  * @module
  */
 import { join } from "node:path";
-import { ROOT, runMain, UserError } from "../lib/common/mod.ts";
+import { ROOT, runMain, spawnChild, UserError } from "../lib/common/mod.ts";
 import {
   type ExperimentArgs,
   experimentArgv,
@@ -39,10 +39,10 @@ async function runAll(args: ExperimentArgs): Promise<void> {
   for (const study of STUDIES) {
     console.error(`== study ${study.name} (${args.planScale}, ${args.seeds.length} seeds) ==`);
     const started = performance.now();
-    const status = await new Deno.Command(Deno.execPath(), {
+    const status = await spawnChild(Deno.execPath(), {
       args: ["run", "-A", join(ROOT, "experiments", "run.ts"), study.name, ...experimentArgv(args)],
       stdin: "null",
-    }).spawn().status;
+    }).status;
     const seconds = Math.round((performance.now() - started) / 1000);
     console.error(`== ${study.name} ${status.success ? "took" : "FAILED after"} ${seconds}s ==`);
     if (!status.success) failed.push(study.name);

@@ -9,6 +9,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { type Bt9Summary, exportBt9, exportChampsim } from "../lib/baselines/export/mod.ts";
+import { ROOT } from "../lib/common/mod.ts";
 import { openTrace } from "../lib/trace/reader.ts";
 import { traceProgram } from "../lib/trace/run.ts";
 import { BRANCH } from "../lib/trace/types.ts";
@@ -286,4 +287,42 @@ Deno.test("champsim: one 64-byte record per instruction, branches and load addre
     perInstruction.set(icount, list);
   }
   assert.deepEqual(loadAddrs, [...perInstruction.values()].flat().filter((a) => a !== 0n));
+});
+
+/** `deno task export ARGS`: exit code and standard error. */
+async function exportCli(args: string[]) {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", join(ROOT, "lib/baselines/export/cli.ts"), "--quiet", ...args],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  return { code: out.code, stderr: new TextDecoder().decode(out.stderr) };
+}
+
+Deno.test("export cli: refuses to overwrite its trace or a folder, reports a full disk, keeps no partial output", async () => {
+  const before = await Deno.readFile(tracePath);
+  const same = await exportCli(["--format", "bt9", tracePath, "--out", tracePath]);
+  assert.equal(same.code, 2);
+  assert.match(same.stderr, /is the trace being exported: .*\n {2}fix: /);
+  assert.deepEqual(await Deno.readFile(tracePath), before, "the trace is untouched");
+
+  const folder = join(dir, "a-folder");
+  await Deno.mkdir(folder);
+  const toDir = await exportCli(["--format", "champsim", tracePath, "--out", folder]);
+  assert.equal(toDir.code, 2);
+  assert.match(toDir.stderr, /--out .*a-folder is a folder\n {2}fix: /);
+
+  // A disk that is full: the partial output is /dev/full, where every write fails with ENOSPC.
+  const full = join(dir, "full.bt9");
+  await Deno.symlink("/dev/full", `${full}.partial`);
+  const disk = await exportCli(["--format", "bt9", tracePath, "--out", full]);
+  assert.equal(disk.code, 2, disk.stderr);
+  assert.match(disk.stderr, /No space left on device.*\n {2}fix: free space/);
+  assert.doesNotMatch(disk.stderr, /at .*\.ts:\d+/, "no stack trace");
+  await assert.rejects(Deno.lstat(`${full}.partial`), Deno.errors.NotFound);
+  await assert.rejects(Deno.stat(full), Deno.errors.NotFound);
+
+  const bad = await exportCli(["--bogus"]);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /^error: Unknown option/);
 });

@@ -5,8 +5,8 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { ROOT } from "../lib/common/mod.ts";
-import { BRANCH, openTrace, summarizeTrace, TraceError, traceProgram } from "../lib/trace/mod.ts";
-import { compileTestProgram, ensureTracer } from "../lib/trace/testing.ts";
+import { BRANCH, openTrace, summarizeTrace, TraceError } from "../lib/trace/mod.ts";
+import { traceTestProgram } from "../lib/trace/testing.ts";
 
 const dir = await Deno.makeTempDir({ prefix: "ncf-reader-test-" });
 globalThis.addEventListener("unload", () => Deno.removeSync(dir, { recursive: true }));
@@ -14,20 +14,11 @@ globalThis.addEventListener("unload", () => Deno.removeSync(dir, { recursive: tr
 let traced: Promise<string> | undefined;
 /** A whole trace of branchy with some snapshots. */
 function wholeTrace(): Promise<string> {
-  traced ??= (async () => {
-    await ensureTracer();
-    const binary = await compileTestProgram("branchy", dir);
-    const out = join(dir, "whole.ncf");
-    await traceProgram({
-      program: binary,
-      args: ["700"],
-      out,
-      stdout: "null",
-      snapshots: "branches,every=7",
-      quiet: true,
-    });
-    return out;
-  })();
+  traced ??= traceTestProgram("branchy", dir, {
+    args: ["700"],
+    out: "whole.ncf",
+    snapshots: "branches,every=7",
+  });
   return traced;
 }
 
@@ -60,6 +51,10 @@ Deno.test("reader: a truncated trace yields its readable prefix, then a TraceErr
   const bytes = await Deno.readFile(path);
   const whole = await readAll(path);
   assert.equal(whole.error, undefined);
+  const view = new DataView(bytes.buffer);
+  const dataStart = 13 + view.getUint32(9, true) + 4;
+  const firstFrameEnd = dataStart + 8 + view.getUint32(dataStart, true);
+  assert.ok(firstFrameEnd < bytes.length * 0.9, "the trace has more than one frame");
   for (
     const cut of [
       5,
@@ -80,16 +75,17 @@ Deno.test("reader: a truncated trace yields its readable prefix, then a TraceErr
     assert.deepEqual(part.sites, whole.sites.slice(0, part.sites.length));
     assert.deepEqual(part.icounts, whole.icounts.slice(0, part.icounts.length));
     assert.deepEqual(part.values, whole.values.slice(0, part.values.length));
-    if (cut >= bytes.length / 3) assert.ok(part.sites.length > 0, `cut at ${cut} keeps events`);
+    // Records come in checksummed frames: a cut keeps the whole frames before it.
+    if (cut >= firstFrameEnd) assert.ok(part.sites.length > 0, `cut at ${cut} keeps events`);
   }
 });
 
-Deno.test("reader: a corrupted byte gives a TraceError or a readable trace, never a crash", async () => {
+Deno.test("reader: a corrupted byte always gives a TraceError (checksums), never a crash", async () => {
   const path = await wholeTrace();
   const bytes = await Deno.readFile(path);
   let seed = 42;
   const random = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
-  let errors = 0;
+  const whole = await readAll(path);
   for (let k = 0; k < 40; k++) {
     const damaged = bytes.slice();
     const at = Math.floor(random() * damaged.length);
@@ -97,12 +93,10 @@ Deno.test("reader: a corrupted byte gives a TraceError or a readable trace, neve
     const p = join(dir, `corrupt-${k}.ncf`);
     await Deno.writeFile(p, damaged);
     const r = await readAll(p);
-    if (r.error !== undefined) {
-      assert.ok(r.error instanceof TraceError, `byte ${at}: ${r.error}`);
-      errors++;
-    }
+    assert.ok(r.error instanceof TraceError, `byte ${at}: ${r.error ?? "read without an error"}`);
+    // What was read before the damaged frame is the trace's own prefix.
+    assert.deepEqual(r.values, whole.values.slice(0, r.values.length));
   }
-  assert.ok(errors > 0, "some corruption is detected");
 });
 
 Deno.test("reader: summary counts match the footer", async () => {
@@ -185,4 +179,56 @@ Deno.test("cli: trace, info and dump", async () => {
   assert.match(missing.stderr, /error: program .* does not exist\n {2}fix: /);
   const bad = await cli(["info", join(dir, "cut-5.ncf")]);
   assert.notEqual(bad.code, 0);
+});
+
+Deno.test("cli: trace-info on a .partial says it is incomplete and how the program ended is unknown", async () => {
+  const bytes = await Deno.readFile(await wholeTrace());
+  const partial = join(dir, "cut.ncf.partial");
+  await Deno.writeFile(partial, bytes.subarray(0, bytes.length - 100));
+  const info = await cli(["info", partial]);
+  assert.notEqual(info.code, 0);
+  const summary = JSON.parse(info.stdout);
+  assert.equal(summary.end, null);
+  assert.equal(summary.complete, false);
+  assert.equal(summary.window_full, false);
+  assert.ok(summary.notes.some((n: string) => /named \.partial/.test(n)));
+  assert.match(info.stderr, /^error: .*truncated.*\n {2}fix: /m);
+});
+
+Deno.test("cli: bad outputs and inputs are clear errors, not stack traces", async () => {
+  await wholeTrace();
+  const program = join(dir, "branchy");
+  for (
+    const [args, message] of [
+      [["--stdout", dir, "--out", join(dir, "x.ncf")], /--stdout .* is a folder/],
+      [["--out", dir], /--out .* is a folder/],
+      [["--stdin", dir, "--out", join(dir, "x.ncf")], /--stdin .* is a folder/],
+      [["--out", program], /is the program/],
+      [["--inputs", dir, "--out", join(dir, "x.ncf")], /--inputs needs --reproducible/],
+    ] as const
+  ) {
+    const r = await cli(["trace", "--quiet", ...args, "--", program, "700"]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, message);
+    assert.match(r.stderr, /^error: .*\n {2}fix: /m);
+    assert.doesNotMatch(r.stderr, /at .*\.ts:\d+/);
+  }
+  const past = await cli([
+    "trace",
+    "--quiet",
+    "--skip",
+    "100000000",
+    "--stdout",
+    "null",
+    "--out",
+    join(dir, "past.ncf"),
+    "--",
+    program,
+    "700",
+  ]);
+  assert.equal(past.code, 5, "a trace that records nothing is not a success");
+  assert.match(
+    past.stderr,
+    /inside the skip of 100000000.*records nothing\n {2}fix: give a --skip below/,
+  );
 });

@@ -4,10 +4,15 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { UserError } from "../lib/common/mod.ts";
+import { ROOT, UserError } from "../lib/common/mod.ts";
 import { BRANCH, openTrace, REGISTERS, traceProgram, TRACER_DIR } from "../lib/trace/mod.ts";
 import type { TraceOptions } from "../lib/trace/mod.ts";
-import { compileTestProgram, ensureTracer, symbolRange } from "../lib/trace/testing.ts";
+import {
+  compileTestProgram,
+  ensureTracer,
+  eventDigest,
+  symbolRange,
+} from "../lib/trace/testing.ts";
 
 const N = 1000;
 const THRESHOLD = 700;
@@ -276,4 +281,181 @@ Deno.test("trace: bad input gives a UserError and leaves no trace", async () => 
   for (const f of [out, `${out}.partial`]) {
     await assert.rejects(Deno.stat(f), Deno.errors.NotFound);
   }
+});
+
+Deno.test("trace: a skip past the program's end records nothing and the window is not full", async () => {
+  const past = await traceBranchy("skip-past-all", { skip: 1e9 });
+  assert.equal(past.result.instructions, 0);
+  assert.equal(past.allIcounts.length, 0);
+  assert.equal(past.result.windowFull, false);
+});
+
+Deno.test("trace: outputs that would destroy a file of the user's are refused before anything is written", async () => {
+  const { dir, binary } = await program();
+  const victim = join(dir, "victim");
+  await Deno.copyFile(binary, victim);
+  await Deno.chmod(victim, 0o755);
+  const input = join(dir, "victim-input.txt");
+  await Deno.writeTextFile(input, "keep me");
+  const empty = join(dir, "empty-dir");
+  const full = join(dir, "full-dir");
+  await Deno.mkdir(empty);
+  await Deno.mkdir(full);
+  await Deno.writeTextFile(join(full, "x"), "x");
+  const refused = async (options: Partial<TraceOptions>, pattern: RegExp) => {
+    await assert.rejects(
+      traceProgram({
+        program: victim,
+        args: ["700"],
+        out: join(dir, "ok.ncf"),
+        quiet: true,
+        ...options,
+      }),
+      (e: Error) => e instanceof UserError && pattern.test(e.message),
+    );
+  };
+  await refused({ out: victim }, /is the program/);
+  await refused({ out: input, stdin: input }, /is the --stdin file/);
+  await refused({ out: empty }, /is a folder/);
+  await refused({ out: full }, /is a folder/);
+  await refused({ stdout: empty }, /--stdout .* is a folder/);
+  await refused({ stdout: victim }, /is the program/);
+  await refused({ stdin: empty }, /--stdin .* is a folder/);
+  // Nothing was touched.
+  assert.deepEqual(await Deno.readFile(victim), await Deno.readFile(binary));
+  assert.equal(await Deno.readTextFile(input), "keep me");
+  assert.ok((await Deno.stat(empty)).isDirectory);
+  assert.deepEqual([...Deno.readDirSync(full)].map((e) => e.name), ["x"]);
+  await assert.rejects(Deno.stat(join(dir, "ok.ncf")), Deno.errors.NotFound);
+});
+
+Deno.test("trace: a forking program gives the parent's whole trace and says the children were not traced", async () => {
+  const { dir } = await program();
+  const forking = await compileTestProgram("forking", dir);
+  const out = join(dir, "forking.ncf");
+  const stdout = join(dir, "forking.out");
+  const result = await traceProgram({
+    program: forking,
+    args: ["20000"],
+    out,
+    stdout,
+    quiet: true,
+  });
+  assert.match(await Deno.readTextFile(stdout), /child=7 shell=5/, "both children ran");
+  assert.deepEqual(result.end, { how: "exit", code: 0 });
+  assert.match(result.footer.notes, /forked 2 child process\(es\): they are not traced/);
+  const parent = await symbolRange(forking, "parent_work");
+  const child = await symbolRange(forking, "child_work");
+  const trace = await openTrace(out);
+  let inParent = 0, inChild = 0;
+  for await (const c of trace.chunks()) {
+    for (let i = 0; i < c.length; i++) {
+      const site = trace.meta.sites[c.site[i]];
+      if (!trace.meta.objects[site.object].endsWith("/forking")) continue;
+      if (site.offset >= parent.start && site.offset < parent.end) inParent++;
+      if (site.offset >= child.start && site.offset < child.end) inChild++;
+    }
+  }
+  assert.ok(inParent >= 20000, `${inParent} events in parent_work`);
+  assert.equal(inChild, 0, "no event of the child");
+  assert.equal(trace.footer?.branches, result.branches, "read to its footer: not corrupt");
+});
+
+Deno.test("trace: --max-bytes stops a runaway trace with a whole file", async () => {
+  const t = await traceBranchy("capped", { snapshots: "all", maxBytes: 50_000 });
+  assert.deepEqual(t.result.end, { how: "limit" });
+  assert.equal(t.result.windowFull, false);
+  assert.ok(t.result.bytes >= 50_000 && t.result.bytes < 50_000 + (1 << 20), `${t.result.bytes}`);
+  assert.match(t.result.footer.notes, /--max-bytes/);
+  assert.ok(t.allIcounts.length > 0);
+});
+
+Deno.test("trace: reproducible runs give the same events whatever the caller's environment, folder and paths", async () => {
+  const { dir } = await program();
+  /** A program, its input folder and a folder to run from, under `root`. */
+  const setup = async (root: string) => {
+    await Deno.mkdir(join(root, "inputs"), { recursive: true });
+    await Deno.writeFile(
+      join(root, "inputs", "data.bin"),
+      new Uint8Array(4000).map((_, i) => i * 37),
+    );
+    return {
+      binary: await compileTestProgram("nondeterministic", root),
+      inputs: join(root, "inputs"),
+    };
+  };
+  const a = await setup(join(dir, "a"));
+  const b = await setup(join(dir, "b-at-a-much-longer-path", "of", "several", "folders"));
+  const digest = async (name: string, at: typeof a, reproducible: boolean) => {
+    const out = join(dir, `${name}.ncf`);
+    await traceProgram({
+      program: at.binary,
+      args: reproducible ? ["./data.bin"] : [join(at.inputs, "data.bin")],
+      out,
+      stdout: "null",
+      quiet: true,
+      ...(reproducible ? { reproducible: { inputs: at.inputs } } : {}),
+    });
+    return await eventDigest(out);
+  };
+  const elsewhere = async <T>(f: () => Promise<T>): Promise<T> => {
+    const cwd = Deno.cwd();
+    Deno.env.set("NCF_TEST_PADDING", "x".repeat(300));
+    Deno.chdir(b.inputs);
+    try {
+      return await f();
+    } finally {
+      Deno.chdir(cwd);
+      Deno.env.delete("NCF_TEST_PADDING");
+    }
+  };
+  const first = await digest("repro-a", a, true);
+  assert.equal(await elsewhere(() => digest("repro-b", b, true)), first);
+  // The same program run the ordinary way (the caller's environment, real
+  // clocks and randomness) differs: the test can see a difference.
+  const plainA = await digest("plain-a", a, false);
+  assert.notEqual(await elsewhere(() => digest("plain-b", b, false)), plainA);
+});
+
+Deno.test("trace: SIGTERM to `deno task trace` stops Valgrind and keeps FILE.partial", async () => {
+  const { dir } = await program();
+  const out = join(dir, "endless.ncf");
+  // `yes` never ends: only the signal stops it.
+  const command = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", join(ROOT, "lib/trace/cli.ts"), "trace", "--quiet", "--stdout", "null"]
+      .concat(["--out", out, "--", "/usr/bin/yes"]),
+    stdout: "null",
+    stderr: "piped",
+  }).spawn();
+  const childrenOf = (pid: number) =>
+    [...Deno.readDirSync(`/proc/${pid}/task`)].flatMap((t) =>
+      Deno.readTextFileSync(`/proc/${pid}/task/${t.name}/children`).trim().split(/\s+/)
+    ).filter(Boolean).map(Number);
+  let valgrind: number[] = [];
+  for (let i = 0; i < 400; i++) {
+    valgrind = childrenOf(command.pid);
+    const size = (await Deno.stat(`${out}.partial`).catch(() => undefined))?.size ?? 0;
+    if (valgrind.length > 0 && size > 100_000) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  assert.equal(valgrind.length, 1, "Valgrind runs");
+  command.kill("SIGTERM");
+  const status = await command.status;
+  const stderr = new TextDecoder().decode(
+    (await new Response(command.stderr).arrayBuffer()) as ArrayBuffer,
+  );
+  assert.equal(status.code, 143, stderr);
+  assert.match(stderr, /interrupted by SIGTERM: .*kept as .*endless\.ncf\.partial/);
+  const gone = () => {
+    try {
+      Deno.statSync(`/proc/${valgrind[0]}`);
+      return false;
+    } catch {
+      return true;
+    }
+  };
+  for (let i = 0; i < 100 && !gone(); i++) await new Promise((r) => setTimeout(r, 50));
+  assert.ok(gone(), "Valgrind ended with the command");
+  assert.ok((await Deno.stat(`${out}.partial`)).size > 0);
+  await assert.rejects(Deno.stat(out), Deno.errors.NotFound);
 });

@@ -103,3 +103,29 @@ Deno.test({
     }
   },
 });
+
+Deno.test("classify: --help documents every option and its default; a wrong program is reported before the classifier", async () => {
+  const classify = async (args: string[]) => {
+    const out = await new Deno.Command(DENO, {
+      args: ["run", "-A", join(ROOT, "lib/algorithms/classify.ts"), ...args],
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const decode = (b: Uint8Array) => new TextDecoder().decode(b);
+    return { code: out.code, stdout: decode(out.stdout), stderr: decode(out.stderr) };
+  };
+  const help = await classify(["--help"]);
+  assert.equal(help.code, 0);
+  for (const option of ["--model DIR", "--trace FILE", "--verbose", "--help"]) {
+    assert.ok(help.stdout.includes(option), `--help names ${option}`);
+  }
+  assert.match(help.stdout, /default results\/algorithms\/classifier/);
+  const missing = await classify([
+    "--model",
+    "/no/such/classifier",
+    "--",
+    "/no/such/program",
+  ]);
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /error: program \/no\/such\/program does not exist\n {2}fix: /);
+});

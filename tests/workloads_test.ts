@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { UserError } from "../lib/common/mod.ts";
+import { ROOT, UserError } from "../lib/common/mod.ts";
+import { eventDigest } from "../lib/trace/testing.ts";
 import {
   GENERATORS,
   listWorkloads,
@@ -10,6 +11,7 @@ import {
   resolveWorkload,
   Rng,
   runNative,
+  tracePath,
   traceProblem,
   traceSuite,
   usableWorkloads,
@@ -94,7 +96,8 @@ Deno.test("manifest: every workload x input resolves to a runnable program and e
       if (run.stdin) assert.ok((await Deno.stat(run.stdin)).isFile);
       for (const arg of run.args) {
         assert.ok(!/[{}]/.test(arg), `${w.name}: unfilled placeholder in ${arg}`);
-        if (arg.startsWith(run.cwd)) await Deno.stat(arg); // throws if missing
+        assert.ok(!arg.includes(run.cwd), `${w.name}: ${arg} names the input by its absolute path`);
+        if (arg.startsWith("./")) await Deno.stat(join(run.cwd, arg)); // throws if missing
       }
       assert.equal(run.skip, input.scales?.small?.skip ?? w.scales.small.skip);
     }
@@ -235,7 +238,7 @@ Deno.test("every workload's first input traces a non-empty window under the trac
         window: 200_000,
         stdin: run.stdin,
         stdout: "null",
-        cwd: run.cwd,
+        reproducible: { inputs: run.cwd },
         env: run.env,
         quiet: true,
       });
@@ -309,5 +312,59 @@ Deno.test("traceSuite: a failing workload is listed as unusable and the others g
     );
   } finally {
     await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("traceSuite: the same trace from another clone location, folder and environment", async () => {
+  const tmp = await Deno.makeTempDir({ prefix: "ncf-clone-" });
+  try {
+    const bfs = listWorkloads().filter((w) => w.name === "bfs");
+    const here = await traceSuite({
+      scale: "small",
+      workloads: bfs,
+      inputs: "first",
+      dir: join(tmp, "here"),
+      quiet: true,
+    });
+    // A copy of the code at a longer path, with its own build and cache; the
+    // tracer binary is the same.
+    const clone = join(tmp, "a", "clone", "at", "another", "location", "ncf");
+    await Deno.mkdir(join(clone, "data"), { recursive: true });
+    await Deno.mkdir(join(clone, "build"), { recursive: true });
+    const copy = async (from: string, to: string) => {
+      const r = await new Deno.Command("cp", { args: ["-a", from, to] }).output();
+      assert.ok(r.success, new TextDecoder().decode(r.stderr));
+    };
+    for (const p of ["lib", "deno.json", "deno.lock"]) await copy(join(ROOT, p), join(clone, p));
+    for (const p of ["workloads.json", "kernels"]) {
+      await copy(join(ROOT, "data", p), join(clone, "data", p));
+    }
+    await copy(join(ROOT, "build", "valgrind"), join(clone, "build", "valgrind"));
+    const elsewhere = join(tmp, "some", "other", "folder");
+    await Deno.mkdir(elsewhere, { recursive: true });
+    const run = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", join(clone, "lib/workloads/cli.ts"), "traces", "--only", "bfs"]
+        .concat(["--inputs", "first", "--scale", "small"]),
+      cwd: elsewhere,
+      clearEnv: true,
+      env: {
+        PATH: "/usr/bin:/bin",
+        HOME: elsewhere,
+        LANG: "fr_FR.UTF-8",
+        PADDING: "x".repeat(200),
+      },
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    assert.ok(run.success, new TextDecoder().decode(run.stderr));
+    const there = tracePath(
+      "small",
+      "bfs",
+      bfs[0].inputs[0].name,
+      join(clone, "data/cache/traces/small"),
+    );
+    assert.equal(await eventDigest(there), await eventDigest(here.rows[0].trace));
+  } finally {
+    await Deno.remove(tmp, { recursive: true });
   }
 });

@@ -53,8 +53,9 @@ export async function classifyProgram(
   args: string[],
   options: ClassifyOptions = {},
 ): Promise<ProgramClassification> {
-  const bundle = await loadClassifierBundle(options.model ?? join(ROOT, DEFAULT_CLASSIFIER_DIR));
+  // The program first: a wrong path is reported even when no classifier is saved yet.
   const binary = await resolveProgram(program);
+  const bundle = await loadClassifierBundle(options.model ?? join(ROOT, DEFAULT_CLASSIFIER_DIR));
   const tmp = options.trace ? undefined : await Deno.makeTempDir({ prefix: "ncf-classify-" });
   const tracePath = options.trace ?? join(tmp!, "run.trace");
   try {
@@ -125,8 +126,15 @@ export function formatClassification(r: ProgramClassification): string {
   return lines.join("\n");
 }
 
-const USAGE =
-  "usage: deno task classify [--model DIR] [--trace FILE] [--verbose] -- PROGRAM [ARGS...]";
+const USAGE = `usage: deno task classify [options] -- PROGRAM [ARGS...]
+  Traces PROGRAM with ARGS, embeds its own code's branches with the pre-trained NCF model and
+  prints the predicted algorithm class, a probability per class and warnings when the answer is
+  not to be trusted (lib/algorithms/README.md).
+  --model DIR    the saved classifier (default ${DEFAULT_CLASSIFIER_DIR}, written by
+                 experiments/algorithm_classification.ts)
+  --trace FILE   keep the program's trace in FILE (default: a temporary file, removed)
+  --verbose      show the tracer's and the program's output (default: hidden)
+  -h, --help     this help`;
 
 if (import.meta.main) {
   await runMain(async () => {

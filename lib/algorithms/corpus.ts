@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import {
   atomicWriteJson,
   CACHE_DIR,
@@ -245,12 +245,14 @@ async function traceOne(
     }
   }
   const stdoutPath = `${trace}.stdout`;
+  // Reproducible: the same program and input give the same trace wherever the corpus is.
   const result = await traceProgram({
     program: binaryAbs,
-    args: [input.path],
+    args: [`./${basename(input.path)}`],
     out: trace,
     snapshots,
     stdout: stdoutPath,
+    reproducible: { inputs: dirname(input.path) },
     quiet: true,
   });
   const printed = (await Deno.readTextFile(stdoutPath)).trim();

@@ -205,6 +205,7 @@ async function traceForeign(
     out: trace,
     snapshots: run.snapshots,
     stdout: stdoutPath,
+    reproducible: {},
     quiet: true,
   });
   const output = (await Deno.readTextFile(stdoutPath).catch(() => "")).trim();

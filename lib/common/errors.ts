@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { childrenEnded, Interrupted } from "./process.ts";
 
 /** An error caused by the user's input or environment, with the fix to suggest. */
 export class UserError extends Error {
@@ -21,8 +22,9 @@ export class UserError extends Error {
 
 /**
  * Runs a command-line entry point: a {@linkcode UserError} is printed as
- * `error: <problem>` and `  fix: <fix>` and exits with its code; anything else
- * is a bug and keeps its stack trace.
+ * `error: <problem>` and `  fix: <fix>` and exits with its code; an
+ * {@linkcode Interrupted} is printed as what it leaves behind and exits with
+ * 128 + the signal's number; anything else is a bug and keeps its stack trace.
  */
 export async function runMain(main: () => Promise<void> | void): Promise<void> {
   try {
@@ -30,6 +32,11 @@ export async function runMain(main: () => Promise<void> | void): Promise<void> {
   } catch (err) {
     if (err instanceof UserError) {
       console.error(`error: ${err.message}\n  fix: ${err.fix}`);
+      Deno.exit(err.exitCode);
+    }
+    if (err instanceof Interrupted) {
+      console.error(err.message);
+      await childrenEnded();
       Deno.exit(err.exitCode);
     }
     throw err;

@@ -25,6 +25,33 @@ export async function ensureParentDir(path: string): Promise<void> {
   }
 }
 
+/**
+ * Refuses, before anything is written, an output path (given by option
+ * `option`) that is a folder or one of `inputs` (`[what, path]` pairs; the
+ * same file also through a link): a {@linkcode UserError} naming both.
+ */
+export async function checkOutputPath(
+  option: string,
+  path: string,
+  inputs: [what: string, path: string][],
+): Promise<void> {
+  const stat = (p: string) => Deno.stat(p).catch(() => undefined);
+  const out = await stat(path);
+  if (!out) return;
+  if (out.isDirectory) {
+    throw new UserError(`${option} ${path} is a folder`, `give a file name to ${option}`);
+  }
+  for (const [what, input] of inputs) {
+    const st = await stat(input);
+    if (st && st.dev === out.dev && st.ino === out.ino) {
+      throw new UserError(
+        `${option} ${path} is ${what}: writing it would destroy it`,
+        `give another ${option} path`,
+      );
+    }
+  }
+}
+
 /** Writes `data` to `path` atomically: to a temporary file first, then renamed. */
 export async function atomicWriteFile(path: string, data: Uint8Array | string): Promise<void> {
   await ensureParentDir(path);

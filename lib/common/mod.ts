@@ -1,6 +1,7 @@
 /**
  * Shared helpers used by every stage: user-facing errors, atomic files,
- * progress bars and the repository's paths.
+ * progress bars, the repository's paths and child processes
+ * that end with an interrupted parent.
  *
  * @module
  */
@@ -8,3 +9,4 @@ export * from "./errors.ts";
 export * from "./fs.ts";
 export * from "./progress.ts";
 export * from "./paths.ts";
+export * from "./process.ts";

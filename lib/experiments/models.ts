@@ -9,7 +9,7 @@
  * @module
  */
 import { join } from "node:path";
-import { ROOT, UserError } from "../common/mod.ts";
+import { ROOT, spawnChild, UserError } from "../common/mod.ts";
 import {
   initBackend,
   loadModel,
@@ -109,7 +109,7 @@ export function trainingSeconds(record: ModelRecord): number {
 async function runWorker(dir: string, label: string, quiet: boolean): Promise<void> {
   const started = performance.now();
   if (!quiet) console.error(`[models] training ${label} into ${dir}`);
-  const status = await new Deno.Command(Deno.execPath(), {
+  const status = await spawnChild(Deno.execPath(), {
     args: [
       "run",
       "-A",
@@ -123,7 +123,7 @@ async function runWorker(dir: string, label: string, quiet: boolean): Promise<vo
     stdin: "null",
     stdout: "inherit",
     stderr: "inherit",
-  }).output();
+  }).status;
   if (!status.success) {
     throw new UserError(
       `training ${label} failed (worker exit code ${status.code}); its checkpoint is kept in ${dir}`,

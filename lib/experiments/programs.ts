@@ -9,10 +9,10 @@
  * @module
  */
 import { join } from "node:path";
-import { atomicWriteJson, repoPath, ROOT } from "../common/mod.ts";
+import { atomicWriteJson, isUpToDate, repoPath, ROOT } from "../common/mod.ts";
 import { loadObject } from "../disasm/mod.ts";
 import { TASK_ADDRESS, TASK_BRANCH } from "../graph/mod.ts";
-import { openTrace, traceProgram } from "../trace/mod.ts";
+import { openTrace, traceProgram, TRACER_BINARY } from "../trace/mod.ts";
 import { compileTestProgram, ensureTracer } from "../trace/testing.ts";
 import {
   type AddressBaselines,
@@ -89,7 +89,7 @@ export async function traceTestProgram(options: ProgramTraceOptions): Promise<Pr
   const dir = cacheDir("programs", `${options.name}-${key}`);
   const recordPath = join(dir, "trace.json");
   const cached = await readCachedJson<ProgramTrace>(recordPath);
-  if (cached) return cached;
+  if (cached && await isUpToDate(cached.trace, [TRACER_BINARY])) return cached;
   await ensureTracer();
   await Deno.mkdir(dir, { recursive: true });
   const binary = await compileTestProgram(options.name, dir);
@@ -105,6 +105,7 @@ export async function traceTestProgram(options: ProgramTraceOptions): Promise<Pr
       args: options.args,
       out: probe,
       stdout: "null",
+      reproducible: {},
       quiet: true,
     });
     const t = await openTrace(probe);
@@ -127,6 +128,7 @@ export async function traceTestProgram(options: ProgramTraceOptions): Promise<Pr
     skip,
     snapshots,
     stdout: "null",
+    reproducible: {},
     quiet: true,
   });
   const result = { binary, trace, snapshots, skip };

@@ -8,8 +8,8 @@ import { parseArgs, type ParseArgsConfig } from "node:util";
 import { basename } from "node:path";
 import { runMain, UserError } from "../common/mod.ts";
 import { openTrace, summarizeTrace, TraceError } from "./reader.ts";
-import { traceProgram } from "./run.ts";
-import { BRANCH, REGISTERS } from "./types.ts";
+import { traceProgram, type TraceResult } from "./run.ts";
+import { BRANCH, type ProgramEnd, REGISTERS } from "./types.ts";
 
 const USAGE = `usage:
   deno task trace [options] --out FILE -- PROGRAM [ARGS...]
@@ -23,7 +23,17 @@ const USAGE = `usage:
                           with every=N, max-per-site=K, lead=0|block|K (lib/trace/README.md)
       --stdin FILE        feed FILE to the program's standard input (default: empty input)
       --stdout X          the program's standard output: inherit (default), null, or a file
+      --max-bytes N       stop the program once the trace has about N bytes (it ends whole,
+                          "stopped at the size cap"; up to about 1 MiB more); default 0, no cap
+      --reproducible      same inputs, same trace: the program gets a fixed environment (not
+                          yours), fixed clocks and random bytes, a fixed-length path of its own,
+                          and runs in a fresh folder (default: your environment and folder)
+      --inputs DIR        with --reproducible: copy the files of DIR into that folder; name
+                          them relative to it in ARGS (./data.bin)
       --quiet             do not echo the tracer's and the program's standard error
+      Exit status: 0; 3 the program was killed by a signal (the trace is whole); 4 it exited
+      non-zero; 5 it ended inside the skip (the trace is empty); 1 the tracer failed
+      (FILE.partial kept); 2 bad input; 130/143 interrupted (FILE.partial kept).
   deno task trace-info FILE
       Prints one JSON object: counts, distinct sites, objects, bytes per event, how it ended.
   deno task trace-dump FILE [--limit N]
@@ -63,6 +73,9 @@ async function trace(args: string[]): Promise<void> {
     out: { type: "string" },
     stdin: { type: "string" },
     stdout: { type: "string" },
+    "max-bytes": { type: "string" },
+    reproducible: { type: "boolean" },
+    inputs: { type: "string" },
     quiet: { type: "boolean" },
     help: { type: "boolean", short: "h" },
   });
@@ -91,43 +104,59 @@ async function trace(args: string[]): Promise<void> {
       "give --after-window stop or --after-window run",
     );
   }
+  if (values.inputs !== undefined && !values.reproducible) {
+    throw new UserError("--inputs needs --reproducible", "add --reproducible, or drop --inputs");
+  }
+  const skip = count("skip", values.skip as string | undefined) ?? 0;
   const result = await traceProgram({
     program: command[0],
     args: command.slice(1),
     out: values.out as string,
-    skip: count("skip", values.skip as string | undefined),
+    skip,
     window: count("window", values.window as string | undefined),
     afterWindow: afterWindow as "stop" | "run" | undefined,
     snapshots: values.snapshots as string | undefined,
     stdin: values.stdin as string | undefined,
     stdout: values.stdout as string | undefined,
+    maxBytes: count("max-bytes", values["max-bytes"] as string | undefined),
+    reproducible: values.reproducible ? { inputs: values.inputs as string | undefined } : undefined,
     quiet: values.quiet as boolean | undefined,
   });
+  report(result, skip);
+}
+
+/** Prints a traced run's summary line and warnings; exits with its status (see the usage). */
+function report(result: TraceResult, skip: number): void {
   const events = result.branches + result.loads;
-  const end = result.end.how === "exit"
-    ? `exit code ${result.end.code}`
-    : result.end.how === "signal"
-    ? `killed by ${result.end.signal}`
-    : "stopped at the window's end";
   console.log(
     `${events} events (${result.branches} branches, ${result.loads} loads, ${result.snapshots} snapshots), ` +
       `${result.instructions} instructions, ${result.bytes} bytes (${
         events ? (result.bytes / events).toFixed(2) : 0
       } bytes/event), ` +
-      `${end}, ${result.seconds.toFixed(1)} s -> ${result.out}`,
+      `${describeEnd(result.end)}, ${result.seconds.toFixed(1)} s -> ${result.out}`,
   );
   if (result.footer.notes) console.error(`warning: ${result.footer.notes}`);
-  if (!result.windowFull) {
+  if (result.instructions === 0) {
+    throw new UserError(
+      `the program ended after ${result.footer.instructionsTotal} instructions, inside the skip of ${skip}: the trace ${result.out} records nothing`,
+      `give a --skip below ${result.footer.instructionsTotal}`,
+      5,
+    );
+  }
+  if (!result.windowFull && result.end.how !== "limit") {
     console.error(
-      result.instructions === 0
-        ? `warning: the program ended after ${result.footer.instructionsTotal} instructions, before the skip of ${
-          count("skip", values.skip as string | undefined) ?? 0
-        }: the trace is empty`
-        : `warning: the program ended after ${result.instructions} instructions, before the window was full`,
+      `warning: the program ended after ${result.instructions} instructions, before the window was full`,
     );
   }
   if (result.end.how === "signal") Deno.exit(3);
   if (result.end.how === "exit" && result.end.code !== 0) Deno.exit(4);
+}
+
+function describeEnd(end: ProgramEnd): string {
+  if (end.how === "exit") return `exit code ${end.code}`;
+  if (end.how === "signal") return `killed by ${end.signal}`;
+  if (end.how === "limit") return "stopped at the size cap (--max-bytes)";
+  return "stopped at the window's end";
 }
 
 async function info(args: string[]): Promise<void> {

@@ -5,10 +5,18 @@
  * @module
  */
 import { basename, delimiter, dirname, isAbsolute, join, resolve } from "node:path";
-import { BUILD_DIR, ensureParentDir, UserError } from "../common/mod.ts";
-import { readFooter, type TraceFooter } from "./reader.ts";
+import {
+  BUILD_DIR,
+  checkOutputPath,
+  ensureParentDir,
+  Interrupted,
+  spawnChild,
+  UserError,
+} from "../common/mod.ts";
+import { readFooter, windowFull } from "./reader.ts";
+import { makeSandbox, type Sandbox } from "./sandbox.ts";
 import { parseSnapshotSpec } from "./snapshots.ts";
-import type { ProgramEnd } from "./types.ts";
+import type { ProgramEnd, TraceFooter } from "./types.ts";
 
 /** Options of {@linkcode traceProgram}. */
 export interface TraceOptions {
@@ -30,12 +38,25 @@ export interface TraceOptions {
   stdin?: string;
   /** The program's standard output: inherit (default), null, or a file path. */
   stdout?: "inherit" | "null" | string;
-  /** Working folder of the program (default: the current one). */
+  /** Working folder of the program (default: the current one; not with `reproducible`). */
   cwd?: string;
   /** Extra environment variables of the program. */
   env?: Record<string, string>;
   /** Do not echo the tracer's and the program's standard error. */
   quiet?: boolean;
+  /**
+   * Stop the program once the trace has about this many bytes (it ends
+   * whole, `end.how` = `limit`; up to about 1 MiB more is written); default
+   * 0, no cap.
+   */
+  maxBytes?: number;
+  /**
+   * Run reproducibly (`sandbox.ts`): only a fixed environment plus `env`,
+   * the program seen at a fixed-length path, in a fresh working folder
+   * holding copies of the files of folder `inputs` (name them in `args`
+   * relative to it). Default: the caller's environment plus `env`, in `cwd`.
+   */
+  reproducible?: { inputs?: string };
 }
 
 /** What a trace run produced. */
@@ -61,7 +82,8 @@ export interface TraceResult {
 
 /** The built tool and the folder Valgrind must be pointed at. */
 export const TRACER_DIR: string = join(BUILD_DIR, "valgrind");
-const TRACER_BINARY = join(TRACER_DIR, "ncftrace-amd64-linux");
+/** The built tool: a trace older than it was made by another tracer. */
+export const TRACER_BINARY: string = join(TRACER_DIR, "ncftrace-amd64-linux");
 
 async function isExecutableFile(path: string): Promise<boolean> {
   try {
@@ -131,15 +153,11 @@ function checkCount(name: string, value: number | undefined): number {
   return v;
 }
 
-/**
- * Traces a program. Writes `OUT.partial` and renames it to `OUT` once the
- * trace has its footer. A program that crashed still gives a whole trace
- * (its end says which signal); if the tracer itself dies, `OUT.partial` is
- * kept and a {@linkcode UserError} says so.
- */
-export async function traceProgram(options: TraceOptions): Promise<TraceResult> {
+/** The options' numbers and choices, checked. */
+function checkSettings(options: TraceOptions) {
   const skip = checkCount("skip", options.skip);
   const window = checkCount("window", options.window);
+  const maxBytes = checkCount("max-bytes", options.maxBytes);
   const afterWindow = options.afterWindow ?? "stop";
   if (afterWindow !== "stop" && afterWindow !== "run") {
     throw new UserError(
@@ -147,52 +165,129 @@ export async function traceProgram(options: TraceOptions): Promise<TraceResult> 
       "give --after-window stop or run",
     );
   }
-  parseSnapshotSpec(options.snapshots ?? "none");
-  if (!await isExecutableFile(TRACER_BINARY)) {
+  if (options.reproducible && options.cwd !== undefined) {
     throw new UserError(
-      `the tracer is not built (${TRACER_BINARY} is missing)`,
-      "run `make tracer`",
+      "a reproducible run has its own working folder: cwd cannot be given too",
+      "give the inputs' folder as reproducible.inputs and name the inputs relative to it",
     );
   }
-  const program = await resolveProgram(options.program, options.cwd);
-  const out = resolve(options.out);
-  await checkWritable(out);
+  const snapshots = options.snapshots ?? "none";
+  parseSnapshotSpec(snapshots);
+  return { skip, window, maxBytes, afterWindow, snapshots };
+}
+
+/** Information on an existing path (following links), or undefined. */
+async function statOf(path: string): Promise<Deno.FileInfo | undefined> {
+  try {
+    return await Deno.stat(path);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Refuses, before anything is written, a run that would destroy a file of the
+ * user's: an output that is a folder, the program, or the standard input; a
+ * standard input or inputs folder of the wrong kind.
+ */
+async function checkPaths(
+  options: TraceOptions,
+  program: string,
+  out: string,
+  stdoutFile: string | undefined,
+): Promise<void> {
+  const inputs: [string, string][] = [["the program", program]];
   if (options.stdin !== undefined) {
-    try {
-      await Deno.stat(options.stdin);
-    } catch {
+    const st = await statOf(options.stdin);
+    if (!st) {
       throw new UserError(
         `stdin file ${options.stdin} does not exist`,
         "give an existing input file",
       );
     }
+    if (st.isDirectory) {
+      throw new UserError(
+        `--stdin ${options.stdin} is a folder`,
+        "give a file to feed the program",
+      );
+    }
+    inputs.push(["the --stdin file", options.stdin]);
   }
-  const partial = `${out}.partial`;
-  await Deno.remove(out).catch(() => {});
+  const inputsDir = options.reproducible?.inputs;
+  if (inputsDir !== undefined && !(await statOf(inputsDir))?.isDirectory) {
+    throw new UserError(
+      `inputs folder ${inputsDir} is not a folder`,
+      "give the folder of the inputs",
+    );
+  }
+  for (const path of [out, `${out}.partial`]) await checkOutputPath("--out", path, inputs);
+  if (stdoutFile !== undefined) {
+    await checkOutputPath("--stdout", stdoutFile, [...inputs, ["the trace's --out", out]]);
+  }
+}
 
-  const args = [
+/** What Valgrind runs and with what: in a sandbox, or in the caller's environment. */
+interface Launch {
+  args: string[];
+  options: Deno.CommandOptions;
+  sandbox?: Sandbox;
+}
+
+async function launch(
+  options: TraceOptions,
+  program: string,
+  partial: string,
+  settings: ReturnType<typeof checkSettings>,
+): Promise<Launch> {
+  const toolArgs = (runAs: string) => [
     "-q",
+    "--command-line-only=yes",
     "--tool=ncftrace",
     `--ncf-out=${partial}`,
-    `--ncf-skip=${skip}`,
-    `--ncf-window=${window}`,
-    `--ncf-after-window=${afterWindow}`,
-    `--ncf-snapshots=${options.snapshots ?? "none"}`,
-    program,
+    `--ncf-skip=${settings.skip}`,
+    `--ncf-window=${settings.window}`,
+    `--ncf-after-window=${settings.afterWindow}`,
+    `--ncf-snapshots=${settings.snapshots}`,
+    `--ncf-max-bytes=${settings.maxBytes}`,
+    `--ncf-program=${program}`,
+    `--ncf-deterministic=${options.reproducible ? "yes" : "no"}`,
+    runAs,
     ...(options.args ?? []),
   ];
-  const stdoutMode = options.stdout ?? "inherit";
-  const toFile = stdoutMode !== "inherit" && stdoutMode !== "null";
-  const started = performance.now();
-  const child = new Deno.Command("valgrind", {
-    args,
-    cwd: options.cwd,
-    env: { ...options.env, VALGRIND_LIB: TRACER_DIR },
+  const streams = {
     stdin: options.stdin !== undefined ? "piped" : "null",
-    stdout: toFile ? "piped" : stdoutMode as "inherit" | "null",
+    stdout: options.stdout === undefined || options.stdout === "inherit"
+      ? "inherit"
+      : options.stdout === "null"
+      ? "null"
+      : "piped",
     stderr: "piped",
-  }).spawn();
+  } as const;
+  if (!options.reproducible) {
+    return {
+      args: toolArgs(program),
+      options: {
+        ...streams,
+        cwd: options.cwd,
+        env: { ...options.env, VALGRIND_LIB: TRACER_DIR },
+      },
+    };
+  }
+  const sandbox = await makeSandbox(program, TRACER_DIR, options.reproducible.inputs);
+  return {
+    args: toolArgs(sandbox.program),
+    options: {
+      ...streams,
+      cwd: sandbox.work,
+      clearEnv: true,
+      env: { ...sandbox.env, ...options.env, VALGRIND_LIB: sandbox.valgrindLib },
+    },
+    sandbox,
+  };
+}
 
+/** The program's standard streams while it runs: input fed, output written, stderr's tail kept. */
+function connect(child: Deno.ChildProcess, options: TraceOptions, stdoutFile?: string) {
   const feeding = options.stdin !== undefined
     ? (async () => {
       const input = await Deno.open(options.stdin!, { read: true });
@@ -200,30 +295,82 @@ export async function traceProgram(options: TraceOptions): Promise<TraceResult> 
       await input.readable.pipeTo(child.stdin).catch(() => {});
     })()
     : Promise.resolve();
-  const writing = toFile
+  const writing = stdoutFile !== undefined
     ? (async () => {
-      await ensureParentDir(stdoutMode);
-      const f = await Deno.open(stdoutMode, { write: true, create: true, truncate: true });
+      await ensureParentDir(stdoutFile);
+      const f = await Deno.open(stdoutFile, { write: true, create: true, truncate: true });
       await child.stdout.pipeTo(f.writable);
     })()
     : Promise.resolve();
-  // Keep the end of standard error for error messages; echo it unless quiet.
-  let stderrTail = "";
+  const stderr = { tail: "" };
   const reading = (async () => {
     const decoder = new TextDecoder();
     for await (const bytes of child.stderr) {
       if (!options.quiet) await Deno.stderr.write(bytes);
-      stderrTail = (stderrTail + decoder.decode(bytes, { stream: true })).slice(-4000);
+      stderr.tail = (stderr.tail + decoder.decode(bytes, { stream: true })).slice(-4000);
     }
   })();
-  const status = await child.status;
-  await Promise.all([feeding, writing, reading]);
+  return { done: Promise.allSettled([feeding, writing, reading]), stderr };
+}
+
+/**
+ * Traces a program. Writes `OUT.partial` and renames it to `OUT` once the
+ * trace has its footer (an existing `OUT` stays until then). A program that
+ * crashed still gives a whole trace (its end says which signal); if the
+ * tracer itself dies, `OUT.partial` is kept and a {@linkcode UserError} says
+ * so; if this process is interrupted (SIGINT, SIGTERM), the tracer is
+ * stopped, `OUT.partial` is kept and {@linkcode Interrupted} says so. Paths
+ * that would overwrite an input, or outputs that are folders, are refused
+ * before anything is written.
+ */
+export async function traceProgram(options: TraceOptions): Promise<TraceResult> {
+  const settings = checkSettings(options);
+  if (!await isExecutableFile(TRACER_BINARY)) {
+    throw new UserError(
+      `the tracer is not built (${TRACER_BINARY} is missing)`,
+      "run `make tracer`",
+    );
+  }
+  const program = await resolveProgram(options.program, options.cwd);
+  const valgrind = await resolveProgram("valgrind");
+  const out = resolve(options.out);
+  const stdoutFile = options.stdout === undefined || options.stdout === "inherit" ||
+      options.stdout === "null"
+    ? undefined
+    : resolve(options.stdout);
+  await checkPaths(options, program, out, stdoutFile);
+  await checkWritable(out);
+  const partial = `${out}.partial`;
+
+  const run = await launch(options, program, partial, settings);
+  const started = performance.now();
+  let status: Deno.CommandStatus;
+  let stderrTail: string;
+  try {
+    const child = spawnChild(valgrind, { ...run.options, args: run.args });
+    const streams = connect(child.process, options, stdoutFile);
+    try {
+      status = await child.status;
+    } finally {
+      await streams.done;
+    }
+    stderrTail = streams.stderr.tail;
+  } catch (err) {
+    if (!(err instanceof Interrupted)) throw err;
+    const kept = await statOf(partial) ? `; the incomplete trace is kept as ${partial}` : "";
+    throw new Interrupted(
+      err.signal,
+      `interrupted by ${err.signal}: the tracer was stopped${kept}`,
+    );
+  } finally {
+    await run.sandbox?.remove();
+  }
   const seconds = (performance.now() - started) / 1000;
 
   const footer = await readFooter(partial);
   if (!footer) {
     const how = status.signal ? `killed by ${status.signal}` : `exit code ${status.code}`;
-    const exists = await Deno.stat(partial).then(() => true, () => false);
+    const exists = await statOf(partial) !== undefined;
     throw new UserError(
       `the tracer stopped without finishing the trace (valgrind ${how})` +
         (exists ? `; the incomplete trace is kept as ${partial}` : "") +
@@ -247,7 +394,7 @@ export async function traceProgram(options: TraceOptions): Promise<TraceResult> 
     loads: footer.loads,
     snapshots: footer.snapshots,
     end: footer.end,
-    windowFull: window === 0 || footer.instructions >= window,
+    windowFull: windowFull(footer, settings.skip, settings.window),
     footer,
     seconds,
   };

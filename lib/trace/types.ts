@@ -26,10 +26,39 @@ export interface Site {
 
 /** How the traced program ended. */
 export interface ProgramEnd {
-  /** `exit` (status in `code`), `signal` (name in `signal`), or `window` (stopped by the tracer at the window's end). */
-  how: "exit" | "signal" | "window";
+  /**
+   * `exit` (status in `code`), `signal` (name in `signal`), `window` (stopped
+   * by the tracer at the window's end) or `limit` (stopped by the tracer when
+   * the trace reached its size cap, `--max-bytes`).
+   */
+  how: "exit" | "signal" | "window" | "limit";
   code?: number;
   signal?: string;
+}
+
+/** What the footer of a complete trace says beyond {@linkcode TraceMeta}. */
+export interface TraceFooter {
+  /** Instructions inside the window (also in {@linkcode TraceMeta.instructions}). */
+  instructions: number;
+  /** Instructions counted from the program's start until recording ended (skip included). */
+  instructionsTotal: number;
+  branches: number;
+  branchesTaken: number;
+  loads: number;
+  snapshots: number;
+  /** Basic-block records written. */
+  blocks: number;
+  end: ProgramEnd;
+  /** Warnings of the tracer (e.g. a snapshot selector that matched nothing). */
+  notes: string;
+  /** Bytes of block records (block ids, branch outcomes, icount corrections). */
+  bytesBlocks: number;
+  /** Bytes of load payloads (address and value). */
+  bytesLoads: number;
+  /** Bytes of register snapshots. */
+  bytesSnapshots: number;
+  /** Bytes of the header and of object, site and block definitions. */
+  bytesDefinitions: number;
 }
 
 /** Everything in a trace apart from the events. */
@@ -47,7 +76,8 @@ export interface TraceMeta {
   sites: Site[];
   /** Instructions executed inside the recorded window. */
   instructions: number;
-  end: ProgramEnd;
+  /** How the program ended; set once the footer has been read. */
+  end?: ProgramEnd;
 }
 
 /** Event kinds in {@linkcode EventChunk.kind}. */

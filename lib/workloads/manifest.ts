@@ -68,7 +68,8 @@ export interface WorkloadSpec {
   /** Extra compiler/linker arguments for kernels and drivers, e.g. `-lquantum`. */
   link: string[];
   /**
-   * Argument template. Placeholders: `{input}` (the input's folder), `{seed}`,
+   * Argument template. Placeholders: `{input}` (the input's folder, `.`: the
+   * program runs in it, or in a copy of it when traced), `{seed}`,
    * and any key of the input's `params` or `vars`.
    */
   args: string[];

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { spawnChild } from "../common/mod.ts";
 import type { ResolvedRun } from "./resolve.ts";
 
 /** Options of {@linkcode runNative}. */
@@ -56,14 +57,14 @@ export async function runNative(
     ? ["valgrind", [...valgrindArgs, run.program, ...run.args]]
     : [run.program, run.args];
   const start = performance.now();
-  const child = new Deno.Command(command, {
+  const { process: child, status: ended } = spawnChild(command, {
     args,
     cwd: run.cwd,
     env: run.env,
     stdin: run.stdin ? "piped" : "null",
     stdout: "piped",
     stderr: "piped",
-  }).spawn();
+  });
   const timer = options.timeoutMs === undefined
     ? undefined
     : setTimeout(() => child.kill("SIGKILL"), options.timeoutMs);
@@ -73,7 +74,7 @@ export async function runNative(
   const [[stdoutBytes], [, stderr], status] = await Promise.all([
     drain(child.stdout, false),
     drain(child.stderr, true),
-    child.status,
+    ended,
     feed,
   ]);
   clearTimeout(timer);

@@ -37,15 +37,18 @@ export interface ResolvedRun {
   scale: Scale;
   /** Absolute path of the executable. */
   program: string;
-  /** Arguments (without the program). */
+  /** Arguments (without the program); input files are named relative to `cwd` (`./data.bin`). */
   args: string[];
   /** Absolute path of the file to feed on standard input, if any. */
   stdin?: string;
-  /** Folder to run in: the input's folder (nothing is written there). */
+  /**
+   * The input's folder: the program runs in it natively, and in a copy of it
+   * when traced (`traceProgram`'s `reproducible.inputs`); nothing is written there.
+   */
   cwd: string;
   /** SHA-256 of each input file, by name: identifies the input's content. */
   inputDigests: Record<string, string>;
-  /** Environment variables to set on top of the inherited ones. */
+  /** Environment variables of the run (on top of the tracer's fixed environment when traced). */
   env: Record<string, string>;
   /** Instructions to skip before tracing. */
   skip: number;
@@ -108,7 +111,8 @@ export async function resolveWorkload(
   const vars: Record<string, ParamValue> = {
     ...inputParams(spec, input),
     ...input.vars,
-    input: dir,
+    // Relative to the working folder: the same arguments wherever the input is.
+    input: ".",
     seed: input.seed,
   };
   const window = { ...spec.scales[scale], ...input.scales?.[scale] };
@@ -118,7 +122,8 @@ export async function resolveWorkload(
     scale,
     program,
     args: spec.args.map((a) => fillTemplate(a, vars)),
-    stdin: spec.stdin === undefined ? undefined : fillTemplate(spec.stdin, vars),
+    // Standard input is fed by the tracer, never seen by the program as a path.
+    stdin: spec.stdin === undefined ? undefined : fillTemplate(spec.stdin, { ...vars, input: dir }),
     cwd: dir,
     inputDigests: digests,
     env: { ...BASE_ENV, ...spec.env },

@@ -3,6 +3,9 @@
  * `data/cache/traces/<scale>/<workload>-<input>.trace`, skipping traces that
  * are up to date, and summarises them in a table and `summary.json`.
  *
+ * Every program runs reproducibly (`traceProgram`'s `reproducible`: a fixed
+ * environment, a fixed-length path, a copy of its inputs as working folder),
+ * so the same inputs give the same trace whoever traces them, from wherever.
  * Beside each trace, `<trace>.json` records the exact run (program and its
  * SHA-256, arguments, the input files' SHA-256, environment, window, snapshot
  * spec, the tracer's SHA-256) and its numbers; a trace is up to date when
@@ -15,13 +18,12 @@
 import { join } from "node:path";
 import {
   atomicWriteJson,
-  BUILD_DIR,
   CACHE_DIR,
   Progress,
   sha256File,
   UserError,
 } from "../common/mod.ts";
-import { summarizeTrace, traceProgram } from "../trace/mod.ts";
+import { summarizeTrace, traceProgram, TRACER_BINARY } from "../trace/mod.ts";
 import { listWorkloads, type Scale, type WorkloadSpec } from "./manifest.ts";
 import { type ResolvedRun, resolveWorkload } from "./resolve.ts";
 import { formatTable } from "./table.ts";
@@ -43,8 +45,6 @@ export function tracePath(
 ): string {
   return join(dir, `${workload}-${input}.trace`);
 }
-
-const TRACER_BINARY = join(BUILD_DIR, "valgrind", "ncftrace-amd64-linux");
 
 /** Options of {@linkcode traceSuite}. */
 export interface TraceSuiteOptions {
@@ -172,8 +172,8 @@ async function runRecord(run: ResolvedRun, snapshots: string) {
     program_sha256: await digestOf(run.program),
     args: run.args,
     stdin: run.stdin ?? null,
-    cwd: run.cwd,
     input_sha256: run.inputDigests,
+    reproducible: true,
     env: run.env,
     skip: run.skip,
     window: run.window,
@@ -213,7 +213,7 @@ async function traceOne(run: ResolvedRun, trace: string, snapshots: string): Pro
     snapshots,
     stdin: run.stdin,
     stdout: "null",
-    cwd: run.cwd,
+    reproducible: { inputs: run.cwd },
     env: run.env,
     quiet: true,
   });
@@ -237,7 +237,7 @@ async function traceOne(run: ResolvedRun, trace: string, snapshots: string): Pro
       ? `exit ${result.end.code}`
       : result.end.how === "signal"
       ? `${result.end.signal}`
-      : "window",
+      : result.end.how,
     window_full: info.window_full,
     reused: false,
   };

@@ -5,9 +5,10 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { ensureParentDir, runMain, UserError } from "../../common/mod.ts";
+import { checkOutputPath, ensureParentDir, runMain, UserError } from "../../common/mod.ts";
 import { exportBt9 } from "./bt9.ts";
 import { exportChampsim } from "./champsim.ts";
+import { openTrace } from "../../trace/reader.ts";
 
 const USAGE = `usage: deno task export --format bt9|champsim TRACE --out FILE
 
@@ -17,17 +18,36 @@ const USAGE = `usage: deno task export --format bt9|champsim TRACE --out FILE
   --out FILE         where to write (written to FILE.partial, renamed when complete)
   --quiet            no progress bar`;
 
+/** A failed write as a {@linkcode UserError} (a full disk, a vanished folder), other errors as they are. */
+function writeError(err: unknown, out: string): unknown {
+  if (err instanceof UserError || !(err instanceof Error) || !/os error/.test(err.message)) {
+    return err;
+  }
+  return new UserError(
+    `cannot write ${out}: ${err.message}; the incomplete output was removed`,
+    /os error 28/.test(err.message)
+      ? "free space on that disk, or give an --out path on another disk"
+      : "choose an output path in a folder you can write to",
+  );
+}
+
 await runMain(async () => {
-  const { values, positionals } = parseArgs({
-    args: Deno.args,
-    allowPositionals: true,
-    options: {
-      format: { type: "string" },
-      out: { type: "string" },
-      quiet: { type: "boolean", default: false },
-      help: { type: "boolean", short: "h", default: false },
-    },
-  });
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: Deno.args,
+      allowPositionals: true,
+      options: {
+        format: { type: "string" },
+        out: { type: "string" },
+        quiet: { type: "boolean", default: false },
+        help: { type: "boolean", short: "h", default: false },
+      },
+    });
+  } catch (err) {
+    throw new UserError((err as Error).message, USAGE);
+  }
+  const { values, positionals } = parsed;
   if (values.help) {
     console.log(USAGE);
     return;
@@ -41,6 +61,10 @@ await runMain(async () => {
   }
   const [tracePath] = positionals;
   const out = values.out;
+  for (const path of [out, `${out}.partial`]) {
+    await checkOutputPath("--out", path, [["the trace being exported", tracePath]]);
+  }
+  await openTrace(tracePath); // a missing or damaged trace is reported before anything is written
   await ensureParentDir(out);
   const partial = `${out}.partial`;
   const file = await Deno.open(partial, { write: true, create: true, truncate: true }).catch(
@@ -62,6 +86,6 @@ await runMain(async () => {
   } catch (err) {
     await writer.abort().catch(() => {});
     await Deno.remove(partial).catch(() => {});
-    throw err;
+    throw writeError(err, out);
   }
 });

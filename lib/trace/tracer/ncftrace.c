@@ -34,6 +34,7 @@
 #include "pub_tool_libcbase.h"
 #include "pub_tool_libcfile.h"
 #include "pub_tool_libcprint.h"
+#include "pub_tool_libcproc.h"
 #include "pub_tool_mallocfree.h"
 #include "pub_tool_options.h"
 #include "pub_tool_machine.h"
@@ -46,11 +47,14 @@
 #include "pub_tool_vkiscnums.h"
 #include "libvex_guest_amd64.h"
 #include "libvex_guest_offsets.h"
+#include <cpuid.h>     /* header-only: inline assembly */
+#include <smmintrin.h> /* header-only: compiler intrinsics */
+#include <wmmintrin.h>
 
 #define OFFSET_CMSTART offsetof(VexGuestAMD64State, guest_CMSTART)
 #define OFFSET_CMLEN offsetof(VexGuestAMD64State, guest_CMLEN)
 
-#define FORMAT_VERSION 1
+#define FORMAT_VERSION 2
 #define N_REGS 16
 
 /* ------------------------------------------------------------------ */
@@ -62,6 +66,9 @@ static ULong clo_skip = 0;
 static ULong clo_window = 0;
 static Bool clo_stop_after_window = True;
 static const HChar* clo_snapshots = "none";
+static ULong clo_max_bytes = 0;          /* 0 = no cap */
+static Bool clo_deterministic = False;   /* fixed clocks and randomness */
+static const HChar* clo_program = NULL;  /* the program's name in the header */
 
 /* Parsed snapshot specification (lib/trace/README.md has the grammar). */
 #define MAX_SELECTORS 64
@@ -189,6 +196,11 @@ static Bool process_cmd_line_option(const HChar* arg)
       else if (VG_(strcmp)(tmp, "run") == 0) clo_stop_after_window = False;
       else VG_(fmsg_bad_option)(arg, "expected stop or run\n");
    }
+   else if VG_STR_CLO(arg, "--ncf-max-bytes", tmp) {
+      if (!parse_u64(tmp, &clo_max_bytes)) VG_(fmsg_bad_option)(arg, "expected a count\n");
+   }
+   else if VG_STR_CLO(arg, "--ncf-program", clo_program) {}
+   else if VG_BOOL_CLO(arg, "--ncf-deterministic", clo_deterministic) {}
    else if VG_STR_CLO(arg, "--ncf-snapshots", clo_snapshots) {
       const HChar* err = parse_snapshot_spec(clo_snapshots);
       if (err) VG_(fmsg_bad_option)(arg, "%s\n", err);
@@ -207,39 +219,135 @@ static void print_usage(void)
 "                                it run on unrecorded [stop]\n"
 "    --ncf-snapshots=SPEC        register snapshots: none|branches|loads|all|\n"
 "                                at=OBJ+0xOFF|pc=0xADDR with every=N,\n"
-"                                max-per-site=K, lead=0|block|K [none]\n");
+"                                max-per-site=K, lead=0|block|K [none]\n"
+"    --ncf-max-bytes=N           stop the program once the trace has about N\n"
+"                                bytes, 0 = no cap [0]\n"
+"    --ncf-program=PATH          the program's path as the header records it\n"
+"                                [the path Valgrind runs]\n"
+"    --ncf-deterministic=yes|no  clocks read one ns per instruction, random\n"
+"                                bytes come from a fixed generator [no]\n");
 }
 
 static void print_debug_usage(void) {}
 
 /* ------------------------------------------------------------------ */
-/* Output: a large buffer written with VG_(write)                      */
+/* Checksums: CRC-32 (IEEE 802.3, zlib's)                              */
+/* ------------------------------------------------------------------ */
+
+/* Bytes one at a time through a table; the bulk by folding with carry-less
+   multiplication (PCLMULQDQ, every x86-64 since 2010), 64 bytes per step, as
+   zlib and Linux do (constants of Intel's "Fast CRC Computation for Generic
+   Polynomials Using PCLMULQDQ"): about 6x faster than slicing by 8 here, so
+   that checksums cost little next to encoding. */
+static UInt crc_table[256];
+static Bool crc_clmul;
+
+static void crc32_init(void)
+{
+   for (UInt n = 0; n < 256; n++) {
+      UInt c = n;
+      for (Int k = 0; k < 8; k++) c = c & 1 ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+      crc_table[n] = c;
+   }
+   UInt a, b, c, d;
+   crc_clmul = __get_cpuid(1, &a, &b, &c, &d) && (c & bit_PCLMUL) && (c & bit_SSE4_1);
+}
+
+/* The CRC state (not inverted) after `n` more bytes. */
+static UInt crc_bytes(UInt c, const UChar* p, SizeT n)
+{
+   for (; n; n--) c = crc_table[(c ^ *p++) & 0xff] ^ (c >> 8);
+   return c;
+}
+
+/* The same for `n` >= 64 bytes, a multiple of 16. */
+__attribute__((target("pclmul,sse4.1"))) static UInt crc_fold(UInt crc, const UChar* p, SizeT n)
+{
+   const __m128i k1k2 = _mm_set_epi64x(0x01c6e41596, 0x0154442bd4);
+   const __m128i k3k4 = _mm_set_epi64x(0x00ccaa009e, 0x01751997d0);
+   const __m128i k5 = _mm_set_epi64x(0, 0x0163cd6124);
+   const __m128i poly = _mm_set_epi64x(0x01f7011641, 0x01db710641); /* u', P(x)' */
+   const __m128i low32 = _mm_setr_epi32(~0, 0, ~0, 0);
+   __m128i x[4];
+   for (Int i = 0; i < 4; i++) x[i] = _mm_loadu_si128((const __m128i*)(p + 16 * i));
+   x[0] = _mm_xor_si128(x[0], _mm_cvtsi32_si128(crc));
+   for (p += 64, n -= 64; n >= 64; p += 64, n -= 64)
+      for (Int i = 0; i < 4; i++)
+         x[i] = _mm_xor_si128(_mm_xor_si128(_mm_clmulepi64_si128(x[i], k1k2, 0x00),
+                                            _mm_clmulepi64_si128(x[i], k1k2, 0x11)),
+                              _mm_loadu_si128((const __m128i*)(p + 16 * i)));
+   __m128i r = x[0];
+   for (Int i = 1; i < 4; i++)
+      r = _mm_xor_si128(_mm_xor_si128(_mm_clmulepi64_si128(r, k3k4, 0x00),
+                                      _mm_clmulepi64_si128(r, k3k4, 0x11)), x[i]);
+   for (; n >= 16; p += 16, n -= 16)
+      r = _mm_xor_si128(_mm_xor_si128(_mm_clmulepi64_si128(r, k3k4, 0x00),
+                                      _mm_clmulepi64_si128(r, k3k4, 0x11)),
+                        _mm_loadu_si128((const __m128i*)p));
+   /* 128 bits to 64, then Barrett reduction to 32. */
+   r = _mm_xor_si128(_mm_srli_si128(r, 8), _mm_clmulepi64_si128(r, k3k4, 0x10));
+   r = _mm_xor_si128(_mm_clmulepi64_si128(_mm_and_si128(r, low32), k5, 0x00),
+                     _mm_srli_si128(r, 4));
+   __m128i t = _mm_and_si128(_mm_clmulepi64_si128(_mm_and_si128(r, low32), poly, 0x10), low32);
+   r = _mm_xor_si128(r, _mm_clmulepi64_si128(t, poly, 0x00));
+   return _mm_extract_epi32(r, 1);
+}
+
+static UInt crc32(const UChar* p, SizeT n)
+{
+   UInt c = ~0u;
+   if (crc_clmul && n >= 64) {
+      SizeT bulk = n & ~(SizeT)15;
+      c = crc_fold(c, p, bulk);
+      p += bulk;
+      n -= bulk;
+   }
+   return ~crc_bytes(c, p, n);
+}
+
+static void put_le32(UChar* at, UInt v)
+{
+   for (Int i = 0; i < 4; i++) at[i] = (v >> (8 * i)) & 0xff;
+}
+
+/* ------------------------------------------------------------------ */
+/* Output: records in a buffer, written as checksummed frames          */
 /* ------------------------------------------------------------------ */
 
 /* Written out once OB_FLUSH bytes are buffered: small enough to stay in
    the cache (a large buffer evicts the raw buffer and the program's data);
-   OB_SIZE bounds the largest single reservation. */
+   OB_SIZE bounds the largest single reservation and a frame's payload. */
 #define OB_SIZE (2u << 20)
 #define OB_FLUSH (256u << 10)
 STATIC_ASSERT(OB_SIZE - OB_FLUSH > 4096 * 20 + 64);
+static UChar* ob_frame; /* 4 bytes of frame length, then the records (ob) */
 static UChar* ob;
 static UInt ob_len = 0;
 static Int out_fd = -1;
 static ULong bytes_written = 0;
 
-static void ob_write_out(void)
+static void write_raw(const UChar* p, UInt n)
 {
    UInt done = 0;
-   while (done < ob_len) {
-      Int n = VG_(write)(out_fd, ob + done, ob_len - done);
-      if (n <= 0) {
+   while (done < n) {
+      Int w = VG_(write)(out_fd, p + done, n - done);
+      if (w <= 0) {
          VG_(umsg)("ncftrace: error: cannot write %s (disk full?); trace left incomplete\n",
                    clo_out);
          VG_(exit)(1);
       }
-      done += n;
+      done += w;
    }
-   bytes_written += ob_len;
+   bytes_written += n;
+}
+
+/* Writes the buffered records as one frame: length, records, CRC-32 of both. */
+static void ob_write_out(void)
+{
+   if (ob_len == 0) return; /* an empty frame would end the records */
+   put_le32(ob_frame, ob_len);
+   put_le32(ob + ob_len, crc32(ob_frame, 4 + ob_len));
+   write_raw(ob_frame, 8 + ob_len);
    ob_len = 0;
 }
 
@@ -249,8 +357,6 @@ static inline void ob_reserve(UInt n)
    tl_assert(n <= OB_SIZE);
    if (ob_len + n > OB_SIZE || ob_len >= OB_FLUSH) ob_write_out();
 }
-
-static inline void put_u8(UInt v) { ob[ob_len++] = (UChar)v; }
 
 static inline void put_varint(ULong v)
 {
@@ -515,9 +621,15 @@ static ULong g_icount = 0; /* guest instructions so far; updated by instrumented
 static ULong window_end = ~0ULL;
 
 /* How the program ended. */
-enum { END_EXIT = 0, END_SIGNAL = 1, END_WINDOW = 2 };
+enum { END_EXIT = 0, END_SIGNAL = 1, END_WINDOW = 2, END_LIMIT = 3 };
 static Bool saw_exit_group = False, saw_thread_exit = False;
 static Long exit_code = 0, thread_exit_code = 0;
+
+/* fork(): the child inherits the trace file; only the parent writes it. */
+static Bool in_child = False;
+/* --ncf-deterministic: the program started a thread (see fix_tid). */
+static Bool threads_started = False;
+static UInt n_forks = 0;
 
 /* Ring of block-entry register files for lead=K. */
 #define RING_SIZE 8192
@@ -837,51 +949,68 @@ NO_SLP static void flush_raw(void)
 /* Header and footer                                                   */
 /* ------------------------------------------------------------------ */
 
-static void put_json_string(const HChar* s)
+/* The header is built in a buffer of its own (a command line can be long),
+   then written in one piece, outside the frames. */
+static UChar* hb;
+static UInt hb_len = 0, hb_cap = 0;
+
+static void hb_put(const void* p, UInt n)
 {
-   ob_reserve(6 * VG_(strlen)(s) + 8);
-   put_u8('"');
-   for (; *s; s++) {
-      UChar c = (UChar)*s;
-      if (c == '"' || c == '\\') { put_u8('\\'); put_u8(c); }
-      else if (c < 0x20) {
-         HChar buf[8];
-         VG_(sprintf)(buf, "\\u%04x", c);
-         put_bytes(buf, 6);
-      } else put_u8(c);
+   if (hb_len + n > hb_cap) {
+      hb_cap = 2 * (hb_len + n) + 256;
+      hb = VG_(realloc)("ncf.header", hb, hb_cap);
    }
-   put_u8('"');
+   VG_(memcpy)(hb + hb_len, p, n);
+   hb_len += n;
 }
 
-static void put_text(const HChar* s) { ob_reserve(VG_(strlen)(s)); put_bytes(s, VG_(strlen)(s)); }
+static void hb_text(const HChar* s) { hb_put(s, VG_(strlen)(s)); }
 
+static void hb_json_string(const HChar* s)
+{
+   hb_text("\"");
+   for (; *s; s++) {
+      UChar c = (UChar)*s;
+      if (c == '"' || c == '\\') {
+         HChar esc[2] = { '\\', (HChar)c };
+         hb_put(esc, 2);
+      } else if (c < 0x20) {
+         HChar buf[8];
+         VG_(sprintf)(buf, "\\u%04x", c);
+         hb_put(buf, 6);
+      } else {
+         hb_put(&c, 1);
+      }
+   }
+   hb_text("\"");
+}
+
+/* Magic, version, JSON length, the JSON, then the CRC-32 of all of it. */
 static void write_header(void)
 {
-   /* The header is JSON after a fixed prefix; its length is patched in. */
-   put_bytes("NCFTRACE", 8);
-   put_u8(FORMAT_VERSION);
-   UInt len_at = ob_len;
-   ob_len += 4;
-   UInt start = ob_len;
+   UChar fixed[13] = "NCFTRACE";
+   fixed[8] = FORMAT_VERSION;
+   hb_put(fixed, 13);
    HChar num[64];
-   put_text("{\"tool\":\"ncftrace\",\"command\":[");
-   put_json_string(VG_(args_the_exename));
+   hb_text("{\"tool\":\"ncftrace\",\"command\":[");
+   hb_json_string(clo_program ? clo_program : VG_(args_the_exename));
    for (Word i = 0; i < VG_(sizeXA)(VG_(args_for_client)); i++) {
-      put_text(",");
-      put_json_string(*(HChar**)VG_(indexXA)(VG_(args_for_client), i));
+      hb_text(",");
+      hb_json_string(*(HChar**)VG_(indexXA)(VG_(args_for_client), i));
    }
    VG_(sprintf)(num, "],\"skip\":%llu,\"window\":%llu,\"afterWindow\":", clo_skip, clo_window);
-   put_text(num);
-   put_text(clo_stop_after_window ? "\"stop\"" : "\"run\"");
-   put_text(",\"snapshots\":");
-   put_json_string(clo_snapshots);
-   put_text("}");
-   UInt len = ob_len - start;
-   ob[len_at] = len & 0xff;
-   ob[len_at + 1] = (len >> 8) & 0xff;
-   ob[len_at + 2] = (len >> 16) & 0xff;
-   ob[len_at + 3] = (len >> 24) & 0xff;
-   st_bytes_defs += ob_len;
+   hb_text(num);
+   hb_text(clo_stop_after_window ? "\"stop\"" : "\"run\"");
+   hb_text(",\"snapshots\":");
+   hb_json_string(clo_snapshots);
+   hb_text("}");
+   put_le32(hb + 9, hb_len - 13);
+   UChar crc[4];
+   put_le32(crc, crc32(hb, hb_len));
+   hb_put(crc, 4);
+   write_raw(hb, hb_len);
+   st_bytes_defs += hb_len;
+   VG_(free)(hb);
 }
 
 /* Fatal signal of the process, read from the core's thread table: no tool
@@ -920,6 +1049,20 @@ static void write_footer(Int how, Long value)
          n += VG_(snprintf)(notes + n, sizeof notes - n,
                             "%ssnapshot selector pc=0x%lx matched no branch or load",
                             n ? "; " : "", spec.pc[i]);
+   if (n_forks)
+      n += VG_(snprintf)(notes + n, sizeof notes - n,
+                         "%sthe program forked %u child process(es): they are not traced, "
+                         "this trace is the parent's alone",
+                         n ? "; " : "", n_forks);
+   if (threads_started)
+      n += VG_(snprintf)(notes + n, sizeof notes - n,
+                         "%sthe program started threads: its main thread's id is the real one "
+                         "from then on, which differs from run to run",
+                         n ? "; " : "");
+   if (how == END_LIMIT)
+      n += VG_(snprintf)(notes + n, sizeof notes - n,
+                         "%sstopped once the trace reached %llu bytes (--max-bytes)",
+                         n ? "; " : "", bytes_written + ob_len);
    /* Blocks, branches and loads encoded by flush_raw's fast path. */
    for (UInt h = 0; h < (1u << BLOCK_HASH_BITS); h++)
       for (Block* b = block_hash[h]; b; b = b->next) {
@@ -930,7 +1073,11 @@ static void write_footer(Int how, Long value)
       }
    ULong instructions = g_icount < window_end ? g_icount : window_end;
    instructions = instructions > clo_skip ? instructions - clo_skip : 0;
+   ob_write_out(); /* the last frame of records */
+   /* An empty frame ends the records; the footer follows, outside the frames. */
    ob_reserve(256 + n);
+   put_le32(ob, 0);
+   ob_len = 4;
    UInt footer_start = ob_len;
    put_varint(REC_FOOTER << 2);
    put_varint(instructions);
@@ -950,11 +1097,14 @@ static void write_footer(Int how, Long value)
    put_varint(st_bytes_load);
    put_varint(st_bytes_snapshot);
    put_varint(st_bytes_defs);
-   /* The footer's length, so that a reader can find it from the end. */
-   UInt footer_len = ob_len - footer_start;
-   for (Int i = 0; i < 4; i++) put_u8((footer_len >> (8 * i)) & 0xff);
+   put_le32(ob + ob_len, crc32(ob + footer_start, ob_len - footer_start));
+   ob_len += 4;
+   /* The footer's length (code to CRC), so that a reader can find it from the end. */
+   put_le32(ob + ob_len, ob_len - footer_start);
+   ob_len += 4;
    put_bytes("NCF-END!", 8);
-   ob_write_out();
+   write_raw(ob, ob_len);
+   ob_len = 0;
    VG_(close)(out_fd);
    out_fd = -1;
 }
@@ -972,11 +1122,19 @@ static void finish(Int how, Long value)
 /* Block entry, when the raw buffer is nearly full or the window is over. */
 static VG_REGPARM(1) void h_slow(ULong icount)
 {
+   if (in_child) { /* a forked child: nothing is recorded */
+      rb_ptr = rb;
+      return;
+   }
    if (icount >= window_end && clo_stop_after_window) {
       finish(END_WINDOW, 0);
       VG_(exit)(0);
    }
    flush_raw();
+   if (clo_max_bytes && bytes_written + ob_len >= clo_max_bytes) {
+      finish(END_LIMIT, 0);
+      VG_(exit)(0);
+   }
 }
 
 /* Adaptive thinning: keep every execution until K are kept, then every 2nd
@@ -1196,6 +1354,8 @@ static void add_exit_correction(IRSB* sb, IRExpr* guard, UInt remaining)
    store(sb, c64((Addr)&g_icount), assign(sb, Ity_I64, IRExpr_Binop(Iop_Sub64, ic, sub)));
 }
 
+static void fix_time_stamp_counter(IRStmt* st); /* --ncf-deterministic, below */
+
 static IRSB* ncf_instrument(VgCallbackClosure* closure, IRSB* in, const VexGuestLayout* layout,
                             const VexGuestExtents* vge, const VexArchInfo* archinfo_host,
                             IRType gWordTy, IRType hWordTy)
@@ -1345,6 +1505,7 @@ static IRSB* ncf_instrument(VgCallbackClosure* closure, IRSB* in, const VexGuest
          }
          continue;
       }
+      fix_time_stamp_counter(st);
       if (insn == 0) { /* preamble before the first instruction */
          addStmtToIRSB(out, st);
          continue;
@@ -1428,8 +1589,11 @@ static IRSB* ncf_instrument(VgCallbackClosure* closure, IRSB* in, const VexGuest
 /* Start and end                                                       */
 /* ------------------------------------------------------------------ */
 
+static void restore_real_tid(void); /* --ncf-deterministic, below */
+
 static void ncf_pre_syscall(ThreadId tid, UInt sysno, UWord* args, UInt nArgs)
 {
+   if (sysno == __NR_clone && (args[0] & VKI_CLONE_THREAD)) restore_real_tid();
    if (sysno == __NR_exit_group) {
       saw_exit_group = True;
       exit_code = (Long)(args[0] & 0xff);
@@ -1439,7 +1603,234 @@ static void ncf_pre_syscall(ThreadId tid, UInt sysno, UWord* args, UInt nArgs)
    }
 }
 
-static void ncf_post_syscall(ThreadId tid, UInt sysno, UWord* args, UInt nArgs, SysRes res) {}
+/* --ncf-deterministic=yes: what the kernel answers differently from run to
+   run is replaced after the system call, so that the same program and inputs
+   execute the same instructions. Clocks read a virtual time: one nanosecond
+   per guest instruction executed (at least 1 us more than the last reading,
+   so that a program waiting for time to pass never waits forever), from
+   2020-01-01 for wall clocks, from 0 for CPU time and from a boot 1000 s
+   before the start for the others; random bytes (getrandom, reads of /dev/urandom and /dev/random)
+   come from a fixed splitmix64 stream; sysinfo's uptime, loads and free
+   memory are fixed; so are the auxiliary vector's random bytes, the vDSO's
+   address, the time-stamp counter and the main thread's id (below). Under Valgrind these all are real system calls (no vDSO). */
+#define VIRTUAL_EPOCH 1577836800ULL /* 2020-01-01T00:00:00Z */
+#define VIRTUAL_UPTIME 1000ULL
+static ULong clock_last = 0;
+static ULong random_state = 0x6e6366ULL;
+#define MAX_RANDOM_FDS 1024
+static Bool random_fd[MAX_RANDOM_FDS];
+
+static ULong virtual_ns(void)
+{
+   ULong t = g_icount;
+   if (t < clock_last + 1000) t = clock_last + 1000;
+   clock_last = t;
+   return t;
+}
+
+static ULong splitmix64(void)
+{
+   ULong z = (random_state += 0x9E3779B97F4A7C15ULL);
+   z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+   z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+   return z ^ (z >> 31);
+}
+
+/* Client memory the tool may write: `n` writable bytes at `a`. */
+static Bool client_writable(Addr a, SizeT n)
+{
+   return a && VG_(am_is_valid_for_client)(a, n, VKI_PROT_WRITE);
+}
+
+static void fill_random(Addr a, SizeT n)
+{
+   if (!client_writable(a, n)) return;
+   for (SizeT i = 0; i < n; i += 8) {
+      ULong r = splitmix64();
+      VG_(memcpy)((UChar*)a + i, &r, n - i < 8 ? n - i : 8);
+   }
+}
+
+static Bool is_random_device(Addr path)
+{
+   static const HChar* names[] = { "/dev/urandom", "/dev/random" };
+   for (Int k = 0; k < 2; k++) {
+      SizeT len = VG_(strlen)(names[k]) + 1;
+      if (VG_(am_is_valid_for_client)(path, len, VKI_PROT_READ) &&
+          VG_(memcmp)((const void*)path, names[k], len) == 0)
+         return True;
+   }
+   return False;
+}
+
+/* A timespec (sub = 1) or timeval (sub = 1000) at `a`: `ns` after `start` s. */
+static void put_clock(Addr a, ULong ns, ULong sub, ULong start)
+{
+   ULong sec = ns / 1000000000ULL + start;
+   ULong frac = ns % 1000000000ULL / sub;
+   if (!client_writable(a, 16)) return;
+   ((ULong*)a)[0] = sec;
+   ((ULong*)a)[1] = frac;
+}
+
+/* The kernel's 16 random bytes for the program (auxv AT_RANDOM: the stack
+   protector's canary, the pointer guard) come from the generator too. The
+   auxiliary vector is Valgrind's (not in a tool header), built before the
+   tool's post-option init. */
+extern UWord* VG_(client_auxv);
+#define AUXV_AT_IGNORE 1
+#define AUXV_AT_RANDOM 25
+#define AUXV_AT_SYSINFO_EHDR 33
+
+/* Valgrind hides the vDSO (its entry becomes AT_IGNORE) but leaves its
+   address, which the kernel randomises and the loader reads: ignored entries
+   read 0. */
+static void fix_auxv(void)
+{
+   for (UWord* a = VG_(client_auxv); a && a[0] != 0 /* AT_NULL */; a += 2) {
+      if (a[0] == AUXV_AT_RANDOM) fill_random(a[1], 16);
+      if (a[0] == AUXV_AT_IGNORE || a[0] == AUXV_AT_SYSINFO_EHDR) a[0] = AUXV_AT_IGNORE, a[1] = 0;
+   }
+}
+
+/* rdtsc and rdtscp read the virtual clock too (one tick per nanosecond);
+   rdtscp's processor number reads 0. VEX runs them as these helpers; the
+   instrumentation swaps in ours. */
+static ULong h_rdtsc(void) { return virtual_ns(); }
+
+static ULong h_rdtscp(VexGuestAMD64State* gs)
+{
+   gs->guest_RCX = 0;
+   return virtual_ns();
+}
+
+static void fix_time_stamp_counter(IRStmt* st)
+{
+   if (!clo_deterministic || st->tag != Ist_Dirty) return;
+   IRDirty* d = st->Ist.Dirty.details;
+   if (VG_(strcmp)(d->cee->name, "amd64g_dirtyhelper_RDTSC") == 0)
+      d->cee = mkIRCallee(0, "ncf_rdtsc", VG_(fnptr_to_fnentry)(h_rdtsc));
+   else if (VG_(strcmp)(d->cee->name, "amd64g_dirtyhelper_RDTSCP") == 0)
+      d->cee = mkIRCallee(0, "ncf_rdtscp", VG_(fnptr_to_fnentry)(h_rdtscp));
+}
+
+static void set_result(ThreadId tid, ULong v)
+{
+   VG_(set_shadow_regs_area)(tid, 0, OFFSET_amd64_RAX, sizeof v, (const UChar*)&v);
+}
+
+/* The main thread's id as glibc keeps it (from set_tid_address, at start),
+   which it compares in recursive and error-checking mutexes: a fixed number
+   above any real one (pid_max <= 2^22; within the futex word's 30 bits)
+   while the program has one thread. raise() asks the kernel (gettid), so
+   signals still work. When the program starts a thread, the real id is put
+   back (other threads must be able to signal the main one): from then on it
+   differs from run to run, and the footer says so. */
+#define FIXED_TID 0x3ffffff0
+static Addr tid_addr = 0;
+static Int real_tid = 0;
+
+static void fix_tid(ThreadId tid, Addr addr, UWord real)
+{
+   if (in_child || threads_started) return;
+   tid_addr = addr;
+   real_tid = (Int)real;
+   set_result(tid, FIXED_TID);
+}
+
+static void restore_real_tid(void)
+{
+   if (threads_started || !tid_addr) return;
+   threads_started = True;
+   if (client_writable(tid_addr, sizeof(Int)) && *(Int*)tid_addr == FIXED_TID)
+      *(Int*)tid_addr = real_tid;
+}
+
+static void ncf_post_syscall(ThreadId tid, UInt sysno, UWord* args, UInt nArgs, SysRes res)
+{
+   if (!clo_deterministic || sr_isError(res)) return;
+   UWord r = sr_Res(res);
+   switch (sysno) {
+   case __NR_set_tid_address:
+      fix_tid(tid, args[0], r);
+      break;
+   case __NR_getrandom:
+      fill_random(args[0], r);
+      break;
+   case __NR_open:
+   case __NR_openat:
+      if (r < MAX_RANDOM_FDS && is_random_device(sysno == __NR_open ? args[0] : args[1]))
+         random_fd[r] = True;
+      break;
+   case __NR_read:
+      if (args[0] < MAX_RANDOM_FDS && random_fd[args[0]]) fill_random(args[1], r);
+      break;
+   case __NR_close:
+      if (args[0] < MAX_RANDOM_FDS) random_fd[args[0]] = False;
+      break;
+   case __NR_clock_gettime: {
+      UWord clk = args[0];
+      Bool wall = clk == VKI_CLOCK_REALTIME || clk == 5 /* REALTIME_COARSE */ || clk == 11 /* TAI */;
+      Bool cpu = clk == VKI_CLOCK_PROCESS_CPUTIME_ID || clk == VKI_CLOCK_THREAD_CPUTIME_ID;
+      put_clock(args[1], virtual_ns(), 1, wall ? VIRTUAL_EPOCH : cpu ? 0 : VIRTUAL_UPTIME);
+      break;
+   }
+   case __NR_gettimeofday:
+      put_clock(args[0], virtual_ns(), 1000, VIRTUAL_EPOCH);
+      break;
+   case __NR_time: {
+      ULong sec = virtual_ns() / 1000000000ULL + VIRTUAL_EPOCH;
+      if (client_writable(args[0], 8)) *(ULong*)args[0] = sec;
+      set_result(tid, sec);
+      break;
+   }
+   case __NR_times: {
+      ULong ns = virtual_ns();
+      ULong ticks = ns / 10000000ULL; /* 100 per second */
+      if (client_writable(args[0], sizeof(struct vki_tms))) {
+         struct vki_tms* t = (struct vki_tms*)args[0];
+         t->tms_utime = ticks;
+         t->tms_stime = t->tms_cutime = t->tms_cstime = 0;
+      }
+      set_result(tid, ticks + VIRTUAL_UPTIME * 100);
+      break;
+   }
+   case __NR_getrusage:
+      if (client_writable(args[1], 2 * sizeof(struct vki_timeval))) {
+         struct vki_timeval* tv = (struct vki_timeval*)args[1];
+         ULong ns = virtual_ns();
+         tv[0].tv_sec = ns / 1000000000ULL;
+         tv[0].tv_usec = ns % 1000000000ULL / 1000;
+         tv[1].tv_sec = tv[1].tv_usec = 0;
+      }
+      break;
+   case __NR_sysinfo:
+      if (client_writable(args[0], sizeof(struct vki_sysinfo))) {
+         struct vki_sysinfo* si = (struct vki_sysinfo*)args[0];
+         si->uptime = virtual_ns() / 1000000000ULL + VIRTUAL_UPTIME;
+         si->loads[0] = si->loads[1] = si->loads[2] = 0;
+         si->freeram = si->totalram / 2;
+         si->sharedram = si->bufferram = 0;
+         si->freeswap = si->totalswap;
+         si->procs = 1;
+      }
+      break;
+   default:
+      break;
+   }
+}
+
+static void ncf_atfork_parent(ThreadId tid) { n_forks++; }
+
+/* The child drops what the parent had buffered and never writes. */
+static void ncf_atfork_child(ThreadId tid)
+{
+   in_child = True;
+   if (out_fd >= 0) VG_(close)(out_fd);
+   out_fd = -1;
+   ob_len = 0;
+   rb_ptr = rb;
+}
 
 static void ncf_post_clo_init(void)
 {
@@ -1461,10 +1852,15 @@ static void ncf_post_clo_init(void)
       VG_(exit)(1);
    }
    out_fd = sr_Res(r);
-   ob = VG_(malloc)("ncf.out", OB_SIZE + 16); /* slack: varint_fast */
+   /* slack after the records: varint_fast, the frame's CRC */
+   ob_frame = VG_(malloc)("ncf.out", 4 + OB_SIZE + 16);
+   ob = ob_frame + 4;
    rb = VG_(malloc)("ncf.raw", (RB_WORDS + RB_SLACK_WORDS) * sizeof(UWord));
    rb_ptr = rb;
    site_hash = VG_(calloc)("ncf.sites", 1u << SITE_HASH_BITS, sizeof(Site*));
+   crc32_init();
+   VG_(atfork)(NULL, ncf_atfork_parent, ncf_atfork_child);
+   if (clo_deterministic) fix_auxv();
    block_hash = VG_(calloc)("ncf.blocks", 1u << BLOCK_HASH_BITS, sizeof(Block*));
    write_header();
 }
