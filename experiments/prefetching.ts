@@ -190,7 +190,7 @@ await runMain(async () => {
     method: m.method,
     seed: m.seed,
     seconds: Math.round(trainingSeconds(m.record)),
-    bestEpoch: m.record.bestEpoch,
+    bestEpochs: m.record.bestEpochs,
   }));
   await writeExperimentMeta({
     name: NAME,

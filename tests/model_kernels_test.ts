@@ -3,7 +3,8 @@ import { initBackend, tf } from "../lib/model/backend.ts";
 import { gruCell, matMul2d, SparseMap, sparseSum } from "../lib/model/kernels.ts";
 import { Planner } from "../lib/model/batch.ts";
 import { initParams, propagate } from "../lib/model/ggnn.ts";
-import { Rng } from "../lib/workloads/random.ts";
+import { BRANCH_HEAD } from "../lib/model/heads.ts";
+import { Rng } from "../lib/common/random.ts";
 import { syntheticDataset } from "../lib/model/synthetic.ts";
 import { createEncoding } from "../lib/graph/encode.ts";
 
@@ -125,8 +126,13 @@ Deno.test("one GGNN propagation step: gradients of every weight match finite dif
     steps: 1,
     prune: false,
     hideValues: false,
-    useTokens: true,
+    tokens: {
+      ids: Int32Array.from(ds.vocabulary, (_, k) => k),
+      unknown: ds.vocabulary.length,
+      rows: ds.vocabulary.length + 1,
+    },
     encoding: createEncoding({ name: "binary" }),
+    heads: [BRANCH_HEAD, undefined],
   });
   const plan = planner.plan([{ topology: 0, instances: [0, 1, 2] }, {
     topology: 1,
@@ -137,7 +143,8 @@ Deno.test("one GGNN propagation step: gradients of every weight match finite dif
     steps: 1,
     messageTypes: 2 * ds.edgeTypes.length,
     encodingWidth: 64,
-    vocabularySize: ds.vocabulary.length,
+    tokenRows: ds.vocabulary.length + 1,
+    heads: { branch: 1 },
   }, 7);
   // The weights this plan uses: value and token embeddings, two message types, the GRU.
   const used = ["embed/w", "embed/b", "embed/tokens", "gru/wx", "gru/wh", "gru/bx", "gru/bh"];

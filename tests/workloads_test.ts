@@ -1,13 +1,12 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { UserError } from "../lib/common/mod.ts";
+import { Rng, UserError } from "../lib/common/mod.ts";
 import {
   GENERATORS,
   listWorkloads,
   type ParamValue,
   parseManifest,
   resolveWorkload,
-  Rng,
   runNative,
   traceSuite,
 } from "../lib/workloads/mod.ts";

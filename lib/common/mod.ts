@@ -1,6 +1,6 @@
 /**
  * Shared helpers used by every stage: user-facing errors, atomic files,
- * progress bars and the repository's paths.
+ * progress bars, the repository's paths and seeded random streams.
  *
  * @module
  */
@@ -8,3 +8,4 @@ export * from "./errors.ts";
 export * from "./fs.ts";
 export * from "./progress.ts";
 export * from "./paths.ts";
+export * from "./random.ts";

@@ -80,11 +80,64 @@ export const NEIGHBOURHOOD_DEFAULTS: Required<NeighbourhoodOptions> = {
   maxInstructions: 32,
 };
 
+/** String instructions, for which a `rep`/`repz`/`repnz` prefix changes what the instruction does. */
+const STRING_MNEMONICS = new Set(["movs", "stos", "lods", "cmps", "scas", "ins", "outs"]);
+/** Sign- and zero-extending moves: their token names the source width too. */
+const EXTENDING_MOVES = new Set(["movzx", "movsx", "movsxd"]);
+
+/** Normalised spelling of the prefixes a token keeps. */
+const PREFIX_TOKENS: Record<string, string> = {
+  lock: "lock",
+  rep: "rep",
+  repz: "repz",
+  repe: "repz",
+  repnz: "repnz",
+  repne: "repnz",
+};
+
+/** Width in bits of a general-purpose register or sized memory operand, else undefined. */
+function integerWidth(op: Operand | undefined): number | undefined {
+  if (op?.kind === "reg") return GPR_INDEX.has(op.reg) ? op.width : undefined;
+  if (op?.kind === "mem" && [8, 16, 32, 64].includes(op.width)) return op.width;
+  return undefined;
+}
+
+/**
+ * The token of an instruction node: what an architect reads in the listing.
+ *
+ * - The mnemonic as objdump prints it, with its condition code (`jl`, `jge`,
+ *   `jb`, `cmovae`, `setg`): signed and unsigned conditions stay distinct, as do
+ *   `cmp`/`test`, `add`/`sub`/`xor`, `imul`/`mul`, `sar`/`shr`, `movsx`/`movzx`.
+ * - `lock` and, on string instructions, `rep`/`repz`/`repnz` (`repz cmps`).
+ * - The operation width in bits when the first operand of a non-control-flow
+ *   instruction is an integer register or a sized memory operand (`cmp.32`,
+ *   `add.64`, `test.8`, `rep stos.64`): 32-bit arithmetic
+ *   wraps and compares differently from 64-bit. Extending moves name both
+ *   widths (`movzx.32.8`: a byte zero-extended into 32 bits).
+ */
+export function instructionToken(inst: Instruction): string {
+  const prefixes = inst.prefixes
+    .map((p) => PREFIX_TOKENS[p])
+    .filter((p) => p !== undefined && (p === "lock" || STRING_MNEMONICS.has(inst.mnemonic)));
+  let token = [...prefixes, inst.mnemonic].join(" ");
+  const width = inst.flow === "other" ? integerWidth(inst.operands[0]) : undefined;
+  if (width !== undefined) {
+    token += `.${width}`;
+    const source = EXTENDING_MOVES.has(inst.mnemonic) ? integerWidth(inst.operands[1]) : undefined;
+    if (source !== undefined) token += `.${source}`;
+  }
+  return token;
+}
+
 /** A task site's static graph, with tokens still as names (the dataset assigns ids). */
 export interface StaticGraph {
   /** Topology with `token` left as -1; see {@linkcode tokens}. */
   topology: Topology;
-  /** Token name per node (opcode, register name as written, `imm`, `disp`, `mem64`, `address`). */
+  /**
+   * Token name per node: an instruction's {@linkcode instructionToken} (`jl`, `cmp.32`); a
+   * register as written (`eax`, `rax`, `al`: the name says the width); `imm`; `disp`; a memory
+   * operand's `mem` with its width (`mem32`); `address` for a pseudo node.
+   */
   tokens: string[];
   /** Recipe per value node, parallel to `topology.valueNodes`. */
   recipes: ValueRecipe[];
@@ -214,7 +267,9 @@ export function buildStaticGraph(
   const members = neighbourhood(code, index, options);
   const g = new GraphAccumulator();
   const instNode = new Map<number, number>();
-  for (const i of members) instNode.set(i, g.node(NODE_INSTRUCTION, code.instruction(i).mnemonic));
+  for (const i of members) {
+    instNode.set(i, g.node(NODE_INSTRUCTION, instructionToken(code.instruction(i))));
+  }
 
   let taskNode = task === "branch" ? instNode.get(index)! : -1;
 

@@ -14,7 +14,10 @@
 export { initBackend, tf } from "./backend.ts";
 export * from "./batch.ts";
 export * from "./ggnn.ts";
+export * from "./heads.ts";
 export * from "./kernels.ts";
 export * from "./model.ts";
+export * from "./store.ts";
 export * from "./synthetic.ts";
 export * from "./train.ts";
+export * from "./weights.ts";

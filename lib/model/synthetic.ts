@@ -27,7 +27,7 @@ import {
 } from "../graph/types.ts";
 import { EDGE_TYPES } from "../graph/static.ts";
 import { REGISTERS } from "../trace/types.ts";
-import { Rng } from "../workloads/random.ts";
+import { Rng } from "../common/random.ts";
 
 const OPCODES = [
   "mov",
@@ -213,10 +213,11 @@ export function syntheticDataset(options: SyntheticOptions): Dataset {
       const known = new Uint8Array(n).fill(1);
       for (let v = 0; v < n; v++) values[v] = drawValue(rng);
       let label: bigint;
+      let currentAddress = 0n;
       if (task === "branch") {
         label = (values[signal] >> 3n) & 1n;
       } else {
-        values[signal] = 0x5555_5555_0000n + BigInt(8 * rng.int(0, 1 << 12));
+        values[signal] = currentAddress = 0x5555_5555_0000n + BigInt(8 * rng.int(0, 1 << 12));
         label = values[signal] + stride;
       }
       const frac = k / options.instances;
@@ -235,6 +236,7 @@ export function syntheticDataset(options: SyntheticOptions): Dataset {
         icount: k,
         source,
         site: t,
+        currentAddress,
       });
     }
   }
