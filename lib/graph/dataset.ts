@@ -482,8 +482,8 @@ export async function saveDataset(dir: string, dataset: Dataset): Promise<void> 
   }
 }
 
-/** Reads a dataset written by {@linkcode saveDataset}; bad or missing folders raise a {@linkcode UserError}. */
-export async function loadDataset(dir: string): Promise<Dataset> {
+/** The checked manifest of the dataset in `dir` (see {@linkcode loadDataset}). */
+async function readManifest(dir: string): Promise<Manifest> {
   let manifest: Manifest;
   try {
     manifest = JSON.parse(await Deno.readTextFile(join(dir, "manifest.json")));
@@ -524,6 +524,11 @@ export async function loadDataset(dir: string): Promise<Dataset> {
       "rebuild the dataset (the manifest is damaged or was written by hand)",
     );
   }
+  return manifest;
+}
+
+/** The column arrays the manifest lists, each checked against its size and type. */
+async function readColumns(dir: string, manifest: Manifest): Promise<Record<string, Typed>> {
   const columns: Record<string, Typed> = {};
   for (const [name, c] of Object.entries(manifest.columns)) {
     const ctor = DTYPES[c.dtype];
@@ -546,6 +551,13 @@ export async function loadDataset(dir: string): Promise<Dataset> {
       bytes.buffer as ArrayBuffer,
     );
   }
+  return columns;
+}
+
+/** Reads a dataset written by {@linkcode saveDataset}; bad or missing folders raise a {@linkcode UserError}. */
+export async function loadDataset(dir: string): Promise<Dataset> {
+  const manifest = await readManifest(dir);
+  const columns = await readColumns(dir, manifest);
   const topologies = unpackTopologies(columns);
   const count = manifest.instances;
   const valueStart = new Uint32Array(count);

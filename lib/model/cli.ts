@@ -16,7 +16,14 @@ import { SPLIT_NAMES, splitIndices, type SplitName } from "../graph/types.ts";
 import { initBackend } from "./backend.ts";
 import { ADDRESS_HEAD_NAMES, type AddressHeadName, DEFAULT_DELTA_CLASSES } from "./heads.ts";
 import { loadModel } from "./store.ts";
-import { checkOutputFolder, DEFAULT_SPEC, DEFAULT_TRAIN_OPTIONS, train } from "./train.ts";
+import {
+  checkOutputFolder,
+  DEFAULT_SPEC,
+  DEFAULT_TRAIN_OPTIONS,
+  train,
+  type TrainOptions,
+  type TrainSpec,
+} from "./train.ts";
 import { Progress } from "../common/mod.ts";
 
 const TRAIN_HELP =
@@ -112,35 +119,38 @@ function addressHeadOf(text: string | undefined): AddressHeadName {
   return head as AddressHeadName;
 }
 
-async function trainCommand(args: string[]): Promise<void> {
-  const v = parse(args, {
-    dataset: { type: "string" },
-    task: { type: "string" },
-    out: { type: "string" },
-    restart: { type: "boolean" },
-    "static-only": { type: "boolean" },
-    encoding: { type: "string" },
-    categories: { type: "string" },
-    "no-tokens": { type: "boolean" },
-    "address-head": { type: "string" },
-    "delta-classes": { type: "string" },
-    hidden: { type: "string" },
-    steps: { type: "string" },
-    batch: { type: "string" },
-    group: { type: "string" },
-    epochs: { type: "string" },
-    patience: { type: "string" },
-    lr: { type: "string" },
-    seed: { type: "string" },
-    "checkpoint-every": { type: "string" },
-  }, TRAIN_HELP);
-  if (v.help) return console.log(TRAIN_HELP);
-  if (!v.dataset || !v.task || !v.out) {
-    throw new UserError(
-      "train needs --dataset, --task and --out",
-      "e.g. deno task train --dataset data/cache/ds --task branch --out results/m",
-    );
-  }
+/** The options `train` accepts (see TRAIN_HELP). */
+const TRAIN_OPTIONS: OptionSpecs = {
+  dataset: { type: "string" },
+  task: { type: "string" },
+  out: { type: "string" },
+  restart: { type: "boolean" },
+  "static-only": { type: "boolean" },
+  encoding: { type: "string" },
+  categories: { type: "string" },
+  "no-tokens": { type: "boolean" },
+  "address-head": { type: "string" },
+  "delta-classes": { type: "string" },
+  hidden: { type: "string" },
+  steps: { type: "string" },
+  batch: { type: "string" },
+  group: { type: "string" },
+  epochs: { type: "string" },
+  patience: { type: "string" },
+  lr: { type: "string" },
+  seed: { type: "string" },
+  "checkpoint-every": { type: "string" },
+};
+
+type Values = ReturnType<typeof parse>;
+
+/** A positive number option, or its default. */
+function numberOf(v: Values, name: string, fallback: number, integer = true): number {
+  return positive(name, v[name] as string | undefined, fallback, integer);
+}
+
+/** The model spec of `train`'s options, checked. */
+function trainSpecOf(v: Values): TrainSpec {
   const task = v.task as string;
   if (!["branch", "address", "multi"].includes(task)) {
     throw new UserError(`unknown --task ${task}`, "use --task branch, address or multi");
@@ -152,37 +162,53 @@ async function trainCommand(args: string[]): Promise<void> {
       `use one of ${ENCODING_NAMES.join(", ")}`,
     );
   }
+  return {
+    task: task as TrainSpec["task"],
+    staticOnly: Boolean(v["static-only"]),
+    encoding: encoding as EncodingName,
+    categories: numberOf(v, "categories", 255),
+    hidden: numberOf(v, "hidden", DEFAULT_SPEC.hidden),
+    steps: numberOf(v, "steps", DEFAULT_SPEC.steps),
+    tokens: !v["no-tokens"],
+    addressHead: addressHeadOf(v["address-head"] as string | undefined),
+    deltaClasses: numberOf(v, "delta-classes", DEFAULT_DELTA_CLASSES),
+  };
+}
+
+/** The optimisation options of `train`'s options, checked. */
+function trainOptionsOf(v: Values): TrainOptions {
   const seedText = v.seed as string | undefined;
   const seed = seedText === undefined ? DEFAULT_TRAIN_OPTIONS.seed : Number(seedText);
   if (!Number.isInteger(seed)) {
     throw new UserError(`--seed must be an integer, got ${seedText}`, "pass e.g. --seed 1");
   }
-  const number = (name: string, fallback: number, integer = true) =>
-    positive(name, v[name] as string | undefined, fallback, integer);
-  const spec = {
-    task: task as "branch",
-    staticOnly: Boolean(v["static-only"]),
-    encoding: encoding as EncodingName,
-    categories: number("categories", 255),
-    hidden: number("hidden", DEFAULT_SPEC.hidden),
-    steps: number("steps", DEFAULT_SPEC.steps),
-    tokens: !v["no-tokens"],
-    addressHead: addressHeadOf(v["address-head"] as string | undefined),
-    deltaClasses: number("delta-classes", DEFAULT_DELTA_CLASSES),
-  };
-  const options = {
-    batch: number("batch", DEFAULT_TRAIN_OPTIONS.batch),
-    group: number("group", DEFAULT_TRAIN_OPTIONS.group),
-    epochs: number("epochs", DEFAULT_TRAIN_OPTIONS.epochs),
-    patience: number("patience", DEFAULT_TRAIN_OPTIONS.patience),
-    lr: number("lr", DEFAULT_TRAIN_OPTIONS.lr, false),
+  return {
+    batch: numberOf(v, "batch", DEFAULT_TRAIN_OPTIONS.batch),
+    group: numberOf(v, "group", DEFAULT_TRAIN_OPTIONS.group),
+    epochs: numberOf(v, "epochs", DEFAULT_TRAIN_OPTIONS.epochs),
+    patience: numberOf(v, "patience", DEFAULT_TRAIN_OPTIONS.patience),
+    lr: numberOf(v, "lr", DEFAULT_TRAIN_OPTIONS.lr, false),
     seed,
   };
+}
+
+async function trainCommand(args: string[]): Promise<void> {
+  const v = parse(args, TRAIN_OPTIONS, TRAIN_HELP);
+  if (v.help) return console.log(TRAIN_HELP);
+  if (!v.dataset || !v.task || !v.out) {
+    throw new UserError(
+      "train needs --dataset, --task and --out",
+      "e.g. deno task train --dataset data/cache/ds --task branch --out results/m",
+    );
+  }
+  const spec = trainSpecOf(v);
+  const options = trainOptionsOf(v);
+  const checkpointEverySeconds = numberOf(v, "checkpoint-every", 60, false);
   await checkOutputFolder(v.out as string);
   await initBackend();
   const dataset = await loadDataset(v.dataset as string);
   const result = await train(dataset, spec, options, v.out as string, {
-    checkpointEverySeconds: number("checkpoint-every", 60, false),
+    checkpointEverySeconds,
     restart: Boolean(v.restart),
   });
   console.log(

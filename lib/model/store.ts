@@ -106,27 +106,49 @@ export async function saveModel(
   await saveWeightsRecord(dir, MODEL_STEM, { ...record }, taskWeightTensors(weights));
 }
 
-/** Loads the model a `deno task train` run left in `dir` (its `model.json`). */
-export async function loadModel(dir: string): Promise<NcfModel> {
-  const fix = "train it again: `deno task train ... --restart` discards the damaged model";
-  const loaded = await loadWeightsRecord<ModelRecord & WeightsRecord>(dir, MODEL_STEM, { fix });
+/** How to repair a damaged model folder. */
+const RETRAIN = "train it again: `deno task train ... --restart` discards the damaged model";
+
+/** The model record and weight tensors of `dir` (the caller disposes the tensors). */
+async function readModelFiles(dir: string) {
+  const loaded = await loadWeightsRecord<ModelRecord & WeightsRecord>(dir, MODEL_STEM, {
+    fix: RETRAIN,
+  });
   if (!loaded) {
     throw new UserError(
       `no trained model in ${dir} (model.json is missing)`,
       "pass the --out folder of a finished `deno task train` run",
     );
   }
-  const { record, tensors } = loaded;
+  if (loaded.record.format !== "ncf-model" || loaded.record.version !== MODEL_VERSION) {
+    tf.dispose([...loaded.tensors.values()]);
+    throw new UserError(
+      `${dir}/model.json is a model of version ${loaded.record.version}, this code reads ${MODEL_VERSION}`,
+      "train it again with this code (`deno task train ... --restart`)",
+    );
+  }
+  return loaded;
+}
+
+/** Copies the trained model of `fromDir` (its record and weights) into `toDir`, e.g. to ship it. */
+export async function copyModel(fromDir: string, toDir: string): Promise<void> {
+  const { record, tensors } = await readModelFiles(fromDir);
   try {
-    if (record.format !== "ncf-model" || record.version !== MODEL_VERSION) {
-      throw new UserError(
-        `${dir}/model.json is a model of version ${record.version}, this code reads ${MODEL_VERSION}`,
-        "train it again with this code (`deno task train ... --restart`)",
-      );
-    }
+    const { weightsManifest: _, ...rest } = record;
+    await Deno.mkdir(toDir, { recursive: true });
+    await saveWeightsRecord(toDir, MODEL_STEM, rest, tensors);
+  } finally {
+    tf.dispose([...tensors.values()]);
+  }
+}
+
+/** Loads the model a `deno task train` run left in `dir` (its `model.json`). */
+export async function loadModel(dir: string): Promise<NcfModel> {
+  const { record, tensors } = await readModelFiles(dir);
+  try {
     return new NcfModel(
       record.config,
-      taskWeightsFrom(record.config, tensors, `${dir}/model.json`, fix),
+      taskWeightsFrom(record.config, tensors, `${dir}/model.json`, RETRAIN),
     );
   } finally {
     tf.dispose([...tensors.values()]);
