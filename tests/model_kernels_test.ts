@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { initBackend, tf } from "../lib/model/backend.ts";
-import { gruCell, matMul2d, SparseMap, sparseSum } from "../lib/model/kernels.ts";
+import { gruCell, matMul2d, sparseGather, SparseMap, sparseSum } from "../lib/model/kernels.ts";
 import { Planner } from "../lib/model/batch.ts";
 import { initParams, propagate } from "../lib/model/ggnn.ts";
 import { BRANCH_HEAD } from "../lib/model/heads.ts";
@@ -104,6 +104,23 @@ Deno.test("gruCell matches PyTorch GRUCell formulas and its gradient matches fin
     assert.ok(Math.abs(v - expected[i]) < 1e-5, `element ${i}: ${v} vs ${expected[i]}`)
   );
   checkGradients("gruCell", cell as (...xs: tf.Tensor[]) => tf.Tensor, inputs);
+});
+
+Deno.test("sparseGather equals one sparseSum per map, and its gradient adds them back", () => {
+  const rng = new Rng("5/gather");
+  const x = random(rng, [5, 3]) as tf.Tensor2D;
+  const maps = [
+    new SparseMap(2, 5, Int32Array.from([0, 2, 3]), Int32Array.from([0, 4, 1])),
+    SparseMap.fromSources(Int32Array.from([3, -1, 3, 2]), 5),
+  ];
+  const outs = sparseGather(x, maps);
+  outs.forEach((out, j) =>
+    assert.deepEqual(Array.from(out.dataSync()), Array.from(sparseSum([x], [maps[j]]).dataSync()))
+  );
+  checkGradients("sparseGather", (y) => {
+    const [a, b] = sparseGather(y as tf.Tensor2D, maps);
+    return tf.concat([tf.sum(a, 0, true), tf.sum(tf.mul(b, b), 0, true)]);
+  }, [x]);
 });
 
 Deno.test("matMul2d equals matMul and its gradient matches finite differences", () => {

@@ -11,7 +11,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { BatchPlan, StepPlan, TaskExamples } from "./batch.ts";
-import { gruCell, matMul2d, sparseSum } from "./kernels.ts";
+import { gruCell, matMul2d, sparseGather, sparseSum } from "./kernels.ts";
 import { Rng } from "../common/random.ts";
 
 /** Sizes of the network. */
@@ -122,9 +122,8 @@ export function embed(params: Params, plan: BatchPlan): tf.Tensor2D {
  * matrix `W_m` `[H, H]`: the same sum as mapping each edge, with fewer rows.
  */
 export function message(params: Params, h: tf.Tensor2D, step: StepPlan): tf.Tensor2D[] {
-  return step.types.map((m, k) =>
-    matMul2d(sparseSum([h], [step.gather[k]]), p(params, `message/w${m}`) as tf.Tensor2D)
-  );
+  const gathered = sparseGather(h, step.gather);
+  return step.types.map((m, k) => matMul2d(gathered[k], p(params, `message/w${m}`) as tf.Tensor2D));
 }
 
 /** Sum aggregation: each pair's message added into its destination row: `[rows_t, H]`. */

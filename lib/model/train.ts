@@ -44,6 +44,7 @@ import {
 } from "../graph/types.ts";
 import { type BatchPlan, type Group, groupByTopology, packGroups } from "./batch.ts";
 import { headLogits, headLoss, type NodeStates, type Params, propagate } from "./ggnn.ts";
+import { adamUpdate } from "./kernels.ts";
 import { type AddressHeadName, fitAddressHead, type TaskHead } from "./heads.ts";
 import { type Metrics, type ModelConfig, NcfModel, taskKinds } from "./model.ts";
 import {
@@ -184,16 +185,23 @@ export class Adam {
       this.v.set(n, tf.variable(tf.zerosLike(params.get(n)!), false));
     }
   }
+  /** One step: each weight of `grads` (by name) and its moments, in one fused kernel each. */
   apply(params: Params, grads: Map<string, tf.Tensor>): void {
     this.step++;
     const correction = Math.sqrt(1 - this.beta2 ** this.step) / (1 - this.beta1 ** this.step);
+    const step = {
+      beta1: this.beta1,
+      beta2: this.beta2,
+      stepSize: this.lr * correction,
+      epsilon: 1e-8,
+    };
     tf.tidy(() => {
       for (const [name, g] of grads) {
-        const m = this.m.get(name)!, v = this.v.get(name)!;
-        m.assign(tf.add(tf.mul(m, this.beta1), tf.mul(g, 1 - this.beta1)));
-        v.assign(tf.add(tf.mul(v, this.beta2), tf.mul(tf.square(g), 1 - this.beta2)));
-        const p = params.get(name)!;
-        p.assign(tf.sub(p, tf.div(tf.mul(m, this.lr * correction), tf.add(tf.sqrt(v), 1e-8))));
+        const m = this.m.get(name)!, v = this.v.get(name)!, p = params.get(name)!;
+        const [p2, m2, v2] = adamUpdate(p, g, m, v, step);
+        p.assign(p2);
+        m.assign(m2);
+        v.assign(v2);
       }
     });
   }
