@@ -21,16 +21,14 @@ const dir = await Deno.makeTempDir({ prefix: "ncf-graph-test-" });
 const branchProgram = await compileTestProgram("random_branch", dir);
 const chaseProgram = await compileTestProgram("list_chase", dir);
 
-async function traceOf(program: string, args: string[], name: string): Promise<string> {
+async function traceOf(
+  program: string,
+  args: string[],
+  name: string,
+  snapshots = "branches,loads,max-per-site=200",
+): Promise<string> {
   const out = join(dir, `${name}.trace`);
-  await traceProgram({
-    program,
-    args,
-    out,
-    snapshots: "branches,loads,max-per-site=200",
-    stdout: "null",
-    quiet: true,
-  });
+  await traceProgram({ program, args, out, snapshots, stdout: "null", quiet: true });
   return out;
 }
 
@@ -302,15 +300,7 @@ Deno.test("per-instance references: current address, the site's previous outcome
 });
 
 Deno.test("instances are spread uniformly over each site's executions in the train part", async () => {
-  const out = join(dir, "spread.trace");
-  await traceProgram({
-    program: branchProgram,
-    args: ["20000"],
-    out,
-    snapshots: "branches,max-per-site=128",
-    stdout: "null",
-    quiet: true,
-  });
+  const out = await traceOf(branchProgram, ["20000"], "spread", "branches,max-per-site=128");
   const ds = await buildDataset({
     traces: [{ path: out, workload: "random_branch", input: "a" }],
     tasks: ["branch"],
@@ -423,4 +413,25 @@ Deno.test("a dataset of a deleted program, or with a test fraction of 2, is refu
       JSON.stringify(bad),
     );
   }
+  // On the command line: the message and its fix, exit code 2, no stack trace.
+  const cli = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      "lib/graph/cli.ts",
+      "--out",
+      join(dir, "never"),
+      "--trace",
+      `${branchTrace}@w/a`,
+      "--test-fraction",
+      "2",
+    ],
+    cwd: join(import.meta.dirname!, ".."),
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const stderr = new TextDecoder().decode(cli.stderr);
+  assert.equal(cli.code, 2, stderr);
+  assert.match(stderr, /error: --test-fraction must be at least 0 and below 1, got 2\n {2}fix: /);
+  assert.doesNotMatch(stderr, /^\s+at /m);
 });

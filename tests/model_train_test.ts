@@ -5,7 +5,7 @@ import { saveDataset } from "../lib/graph/dataset.ts";
 import { type Dataset, splitIndices, TASK_BRANCH, type TaskName } from "../lib/graph/types.ts";
 import { initBackend, tf } from "../lib/model/backend.ts";
 import { headLogits, propagate } from "../lib/model/ggnn.ts";
-import { NcfModel } from "../lib/model/model.ts";
+import { type ModelConfig, NcfModel } from "../lib/model/model.ts";
 import { syntheticDataset } from "../lib/model/synthetic.ts";
 import { type EpochRecord, loadModel } from "../lib/model/store.ts";
 import { DEFAULT_SPEC, DEFAULT_TRAIN_OPTIONS, epochBatches, train } from "../lib/model/train.ts";
@@ -13,6 +13,20 @@ import { DEFAULT_SPEC, DEFAULT_TRAIN_OPTIONS, epochBatches, train } from "../lib
 await initBackend();
 const quiet = { quiet: true };
 const DENO = join(import.meta.dirname!, "..", ".tools", "node_modules", ".bin", "deno");
+
+/** A small model config for `ds` (H = 16, binary values, tokens of the whole vocabulary). */
+function smallConfig(ds: Dataset, config: Partial<ModelConfig> & Pick<ModelConfig, "task">) {
+  return {
+    staticOnly: false,
+    encoding: { name: "binary" as const },
+    hidden: 16,
+    steps: 2,
+    tokens: true,
+    vocabulary: [...ds.vocabulary].sort(),
+    edgeTypes: ds.edgeTypes,
+    ...config,
+  };
+}
 
 Deno.test("pruned and merged batches give exactly the logits of the full computation", () => {
   const ds = syntheticDataset({
@@ -32,17 +46,10 @@ Deno.test("pruned and merged batches give exactly the logits of the full computa
       ds.instances.valueStart[a] + n,
     );
   }
-  const model = NcfModel.create({
-    task: "multi",
-    staticOnly: false,
-    encoding: { name: "binary" },
-    hidden: 16,
-    steps: 3,
-    tokens: true,
-    vocabulary: [...ds.vocabulary].sort(),
-    addressHead: { name: "absolute" },
-    edgeTypes: ds.edgeTypes,
-  }, 3);
+  const model = NcfModel.create(
+    smallConfig(ds, { task: "multi", steps: 3, addressHead: { name: "absolute" } }),
+    3,
+  );
   const groups = [0, 1, 2, 3].map((t) => ({
     topology: t,
     instances: [0, 1, 2, 3, 4, 5].map((k) => t * 6 + k),
@@ -220,7 +227,7 @@ Deno.test("the CLI trains, evaluates and explains bad input", async () => {
       stderr: new TextDecoder().decode(out.stderr),
     };
   };
-  const trained = await run(
+  const trainBranch = [
     "train",
     "--dataset",
     join(root, "ds"),
@@ -228,11 +235,8 @@ Deno.test("the CLI trains, evaluates and explains bad input", async () => {
     "branch",
     "--out",
     join(root, "m"),
-    "--epochs",
-    "1",
-    "--hidden",
-    "8",
-  );
+  ];
+  const trained = await run(...trainBranch, "--epochs", "1", "--hidden", "8");
   assert.equal(trained.code, 0, trained.stderr);
   const evaluated = await run(
     "evaluate",
@@ -273,36 +277,19 @@ Deno.test("the CLI trains, evaluates and explains bad input", async () => {
   // --out naming a file, not a folder.
   const file = join(root, "a-file");
   await Deno.writeTextFile(file, "mine");
-  const onFile = await run(
-    "train",
-    "--dataset",
-    join(root, "ds"),
-    "--task",
-    "branch",
-    "--out",
-    file,
-  );
+  const onFile = await run(...trainBranch.slice(0, -1), file);
   assert.equal(onFile.code, 2);
   assert.match(onFile.stderr, /is a file, but training writes a folder/);
   assert.equal(await Deno.readTextFile(file), "mine", "the file is left alone");
 
   // A damaged checkpoint: a clear error, and --restart really fixes it.
-  const again = [
-    "train",
-    "--dataset",
-    join(root, "ds"),
-    "--task",
-    "branch",
-    "--out",
-    join(root, "m"),
-  ];
   await Deno.writeTextFile(join(root, "m", "checkpoint.json"), '{"format": "ncf-checkp');
-  const damaged = await run(...again, "--epochs", "2", "--hidden", "8");
+  const damaged = await run(...trainBranch, "--epochs", "2", "--hidden", "8");
   assert.equal(damaged.code, 2, damaged.stderr);
   assert.match(damaged.stderr, /checkpoint\.json is damaged: it is not valid JSON/);
   assert.match(damaged.stderr, /fix: run train again with --restart/);
   assert.doesNotMatch(damaged.stderr, /^\s+at /m, "no stack trace");
-  const restarted = await run(...again, "--epochs", "2", "--hidden", "8", "--restart");
+  const restarted = await run(...trainBranch, "--epochs", "2", "--hidden", "8", "--restart");
   assert.equal(restarted.code, 0, restarted.stderr);
   assert.equal(JSON.parse(restarted.stdout).resumed, false);
   const record = JSON.parse(await Deno.readTextFile(join(root, "m", "model.json")));
@@ -334,16 +321,7 @@ Deno.test("a model reads another dataset's tokens by name: another order, unseen
     maxNodes: 60,
     seed: 9,
   });
-  const model = NcfModel.create({
-    task: "branch",
-    staticOnly: false,
-    encoding: { name: "binary" },
-    hidden: 16,
-    steps: 2,
-    tokens: true,
-    vocabulary: [...ds.vocabulary].sort(),
-    edgeTypes: ds.edgeTypes,
-  }, 4);
+  const model = NcfModel.create(smallConfig(ds, { task: "branch", steps: 2 }), 4);
   // Trained-looking token vectors (fresh ones are zero), the unknown row kept at zero.
   const tokens = model.params.get("embed/tokens")!;
   const rows = tokens.shape[0];

@@ -324,22 +324,6 @@ function sparseGatherKernel({ inputs, backend, attrs }: KernelArgs): tf.TensorIn
   });
 }
 
-tf.registerKernel({
-  kernelName: SPARSE_SUM,
-  backendName: "wasm",
-  kernelFunc: sparseSumKernel as tf.KernelFunc,
-});
-tf.registerGradient({
-  kernelName: SPARSE_SUM,
-  gradFunc: (dy, _saved, attrs) => {
-    const maps = (attrs as unknown as { maps: SparseMap[] }).maps;
-    const grads: Record<string, () => tf.Tensor> = {};
-    maps.forEach((map, i) => {
-      grads[`x${i}`] = () => sparseSum([dy as tf.Tensor2D], [map.transpose()]);
-    });
-    return grads;
-  },
-});
 /** Hyper-parameters of one {@linkcode adamUpdate}. */
 export interface AdamStep {
   beta1: number;
@@ -391,15 +375,32 @@ function adamKernel({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo[] {
   return outs;
 }
 
-tf.registerKernel({
-  kernelName: ADAM,
-  backendName: "wasm",
-  kernelFunc: adamKernel as unknown as tf.KernelFunc,
-});
-tf.registerKernel({
-  kernelName: SPARSE_GATHER,
-  backendName: "wasm",
-  kernelFunc: sparseGatherKernel as unknown as tf.KernelFunc,
+for (
+  const [kernelName, kernelFunc] of [
+    [SPARSE_SUM, sparseSumKernel],
+    [SPARSE_GATHER, sparseGatherKernel],
+    [MAT_MUL, matMulKernel],
+    [GRU_CELL, gruCellKernel],
+    [GRU_CELL_GRAD, gruCellGradKernel],
+    [ADAM, adamKernel],
+  ] as const
+) {
+  tf.registerKernel({
+    kernelName,
+    backendName: "wasm",
+    kernelFunc: kernelFunc as unknown as tf.KernelFunc,
+  });
+}
+tf.registerGradient({
+  kernelName: SPARSE_SUM,
+  gradFunc: (dy, _saved, attrs) => {
+    const maps = (attrs as unknown as { maps: SparseMap[] }).maps;
+    const grads: Record<string, () => tf.Tensor> = {};
+    maps.forEach((map, i) => {
+      grads[`x${i}`] = () => sparseSum([dy as tf.Tensor2D], [map.transpose()]);
+    });
+    return grads;
+  },
 });
 tf.registerGradient({
   kernelName: SPARSE_GATHER,
@@ -412,11 +413,6 @@ tf.registerGradient({
     return { x: () => sparseSum(used.map((u) => u.dy), used.map((u) => u.map)) };
   },
 });
-tf.registerKernel({
-  kernelName: MAT_MUL,
-  backendName: "wasm",
-  kernelFunc: matMulKernel as unknown as tf.KernelFunc,
-});
 tf.registerGradient({
   kernelName: MAT_MUL,
   inputsToSave: ["a", "b"],
@@ -427,16 +423,6 @@ tf.registerGradient({
       b: () => tf.matMul(tf.transpose(a), dy as tf.Tensor2D),
     };
   },
-});
-tf.registerKernel({
-  kernelName: GRU_CELL,
-  backendName: "wasm",
-  kernelFunc: gruCellKernel as unknown as tf.KernelFunc,
-});
-tf.registerKernel({
-  kernelName: GRU_CELL_GRAD,
-  backendName: "wasm",
-  kernelFunc: gruCellGradKernel as unknown as tf.KernelFunc,
 });
 tf.registerGradient({
   kernelName: GRU_CELL,
