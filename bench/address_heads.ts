@@ -59,11 +59,25 @@ await runMain(async () => {
     const inst = code.instruction(i);
     if (inst.text.includes("PTR [")) at.push(`at=list_chase+0x${inst.address.toString(16)}`);
   }
+  // The window starts at the walk's first event (after the list is built), as history_failure does.
+  const probe = join(dir, "probe.trace");
+  const args = [values.nodes, values.walk];
+  await traceProgram({ program, args, out: probe, stdout: "null", quiet: true });
+  const probed = await openTrace(probe);
+  let skip = -1;
+  for await (const c of probed.chunks()) {
+    for (let i = 0; i < c.length && skip < 0; i++) {
+      const site = probed.meta.sites[c.site[i]];
+      const index = probed.meta.objects[site.object] === program ? code.indexAt(site.offset) : -1;
+      if (index >= walk.start && index < walk.end) skip = c.icount[i];
+    }
+  }
   const out = join(dir, "chase.trace");
   await traceProgram({
     program,
-    args: [values.nodes, values.walk],
+    args,
     out,
+    skip,
     snapshots: at.join(","),
     stdout: "null",
     quiet: true,

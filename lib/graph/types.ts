@@ -95,8 +95,11 @@ export interface InstanceTable {
   /**
    * The same site's previous execution in the trace window (every execution counts, not only
    * sampled ones): a branch's outcome (0n or 1n), a load's address. Meaningful only where
-   * {@linkcode hasPrevious} is 1. With `currentAddress` it scores the trivial references
-   * "previous outcome" (branch) and "current + last delta" (address) on the same instances.
+   * {@linkcode hasPrevious} is 1. The trivial references on the same instances:
+   * "previous outcome" predicts `previous` (branch); "next = current" predicts
+   * `currentAddress`; "current + last delta" predicts `2 * currentAddress - previous` (mod 2^64),
+   * the stride predictor without confidence (address). Without a previous execution they make no
+   * prediction.
    */
   previous: BigUint64Array;
   /** 1 when the site ran before this instance in the trace window, 0 at its first execution ("none"). */
