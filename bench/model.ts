@@ -136,9 +136,9 @@ function timeTfjs(ds: Dataset, batches: Group[][], kind: "pruned" | "full") {
     encoding: { name: "binary" },
     hidden: H,
     steps: T,
-    tokens: false,
+    tokens: true,
+    vocabulary: [...ds.vocabulary].sort(),
     edgeTypes: ds.edgeTypes,
-    vocabularySize: ds.vocabulary.length,
   }, 1);
   const names = [...model.params.keys()].filter((n) =>
     !n.startsWith("address/") && !n.startsWith("readout/")
@@ -151,7 +151,7 @@ function timeTfjs(ds: Dataset, batches: Group[][], kind: "pruned" | "full") {
     if (b === WARMUP) start = performance.now();
     const plan = planner.plan(batch);
     const loss = optimizer.minimize(
-      () => batchLoss(model.params, plan),
+      () => batchLoss(model.params, plan, model.heads),
       true,
       vars as tf.Variable[],
     );

@@ -74,6 +74,7 @@ import {
 } from "../lib/algorithms/end_to_end.ts";
 import { type Dataset, loadDataset, saveDataset } from "../lib/graph/mod.ts";
 import {
+  copyModel,
   DEFAULT_SPEC,
   DEFAULT_TRAIN_OPTIONS,
   initBackend,
@@ -600,8 +601,7 @@ await runMain(async () => {
     ...fitEmbeddingClassifier(wholeFeatures, programs.map((p) => p.class), 1),
     temperature,
   };
-  await Deno.mkdir(join(classifierDir, "model"), { recursive: true });
-  await Deno.copyFile(join(source.dir, "model.ncfw"), join(classifierDir, "model", "model.ncfw"));
+  await copyModel(source.dir, join(classifierDir, "model"));
   await saveClassifierBundle(classifierDir, {
     format: "ncf-algorithm-classifier",
     model: "model",

@@ -5,13 +5,15 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { UserError } from "../lib/common/mod.ts";
-import { loadObject } from "../lib/disasm/mod.ts";
+import { loadObject, parseInstructionText } from "../lib/disasm/mod.ts";
 import { buildDataset } from "../lib/graph/build.ts";
-import { buildStaticGraph, EDGE_TYPES } from "../lib/graph/static.ts";
+import { SnapshotSchedule, thinningState } from "../lib/graph/sampling.ts";
+import { buildStaticGraph, EDGE_TYPES, instructionToken } from "../lib/graph/static.ts";
 import { instanceAt, NODE_INSTRUCTION, NODE_PSEUDO, splitIndices } from "../lib/graph/types.ts";
 import type { Dataset } from "../lib/graph/types.ts";
 import { traceProgram } from "../lib/trace/run.ts";
 import { openTrace } from "../lib/trace/reader.ts";
+import { BRANCH } from "../lib/trace/types.ts";
 import { compileTestProgram, ensureTracer } from "../lib/trace/testing.ts";
 
 await ensureTracer();
@@ -19,16 +21,14 @@ const dir = await Deno.makeTempDir({ prefix: "ncf-graph-test-" });
 const branchProgram = await compileTestProgram("random_branch", dir);
 const chaseProgram = await compileTestProgram("list_chase", dir);
 
-async function traceOf(program: string, args: string[], name: string): Promise<string> {
+async function traceOf(
+  program: string,
+  args: string[],
+  name: string,
+  snapshots = "branches,loads,max-per-site=200",
+): Promise<string> {
   const out = join(dir, `${name}.trace`);
-  await traceProgram({
-    program,
-    args,
-    out,
-    snapshots: "branches,loads,max-per-site=200",
-    stdout: "null",
-    quiet: true,
-  });
+  await traceProgram({ program, args, out, snapshots, stdout: "null", quiet: true });
   return out;
 }
 
@@ -230,4 +230,208 @@ Deno.test("lead: with an earlier snapshot the task load's own value (read after 
   };
   assert.equal(knownTaskMemory(onTime), 1);
   assert.equal(knownTaskMemory(early), 0);
+});
+
+Deno.test("tokens say what an architect reads: condition codes, signedness, widths, rep/lock", async () => {
+  const token = (text: string) => instructionToken(parseInstructionText(text));
+  assert.equal(token("jl     1195 <f+0x3c>"), "jl");
+  assert.equal(token("jge    1195 <f+0x3c>"), "jge");
+  assert.equal(token("jae    1172 <f+0x19>"), "jae", "unsigned condition");
+  assert.equal(token("cmp    edx,ecx"), "cmp.32");
+  assert.equal(token("cmp    rsi,rax"), "cmp.64");
+  assert.equal(token("test   al,al"), "test.8");
+  assert.equal(token("add    QWORD PTR [r9+rcx*8],0x1"), "add.64");
+  assert.equal(token("movzx  eax,BYTE PTR [rdi]"), "movzx.32.8");
+  assert.equal(token("movsxd rax,DWORD PTR [rdi]"), "movsxd.64.32");
+  assert.equal(token("rep stos QWORD PTR es:[rdi],rax"), "rep stos.64");
+  assert.equal(token("repz cmps BYTE PTR ds:[rsi],BYTE PTR es:[rdi]"), "repz cmps.8");
+  assert.equal(token("repz ret"), "ret", "rep on a non-string instruction is noise");
+  assert.equal(token("lock cmpxchg DWORD PTR [rdi],edx"), "lock cmpxchg.32");
+  assert.equal(token("bnd jmp rax"), "jmp", "bnd/notrack change nothing the model needs");
+
+  // In a real graph: the unsigned data branch of count_big and the 32-bit compare feeding it.
+  const code = await loadObject(branchProgram, { quiet: true });
+  const f = code.functionNamed("count_big")!;
+  let jae = -1;
+  for (let i = f.start; i < f.end; i++) if (code.instruction(i).mnemonic === "jae") jae = i;
+  assert.ok(jae >= 0, "count_big compares unsigned (gcc -O1)");
+  const g = buildStaticGraph(code, jae, "branch");
+  assert.equal(g.tokens[g.topology.taskNode], "jae");
+  for (const t of ["cmp.32", "mov.32", "ecx", "edx", "mem32"]) {
+    assert.ok(g.tokens.includes(t), `token ${t} in [${g.tokens}]`);
+  }
+});
+
+Deno.test("per-instance references: current address, the site's previous outcome or address", async () => {
+  const ds = await buildDataset({
+    traces: [{ path: chaseTrace, workload: "list_chase", input: "a" }],
+    quiet: true,
+  });
+  // Every execution of every site, in trace order, keyed by (site, icount).
+  const previous = new Map<string, bigint | undefined>();
+  const current = new Map<string, bigint>();
+  const last = new Map<number, bigint>();
+  const trace = await openTrace(chaseTrace);
+  for await (const c of trace.chunks()) {
+    for (let i = 0; i < c.length; i++) {
+      const key = `${c.site[i]}:${c.icount[i]}`;
+      const value = c.kind[i] === BRANCH ? BigInt(c.taken[i]) : c.addr[i];
+      previous.set(key, last.get(c.site[i]));
+      current.set(key, c.addr[i]);
+      last.set(c.site[i], value);
+    }
+  }
+  let branches = 0, loads = 0, firsts = 0;
+  for (let i = 0; i < ds.instances.count; i++) {
+    const inst = instanceAt(ds, i);
+    const key = `${inst.site}:${inst.icount}`;
+    assert.equal(inst.previous, previous.get(key), `previous of instance ${i}`);
+    if (inst.previous === undefined) firsts++;
+    if (inst.task === "address") {
+      assert.equal(inst.currentAddress, current.get(key), `current address of instance ${i}`);
+      loads++;
+    } else {
+      assert.equal(inst.currentAddress, 0n);
+      branches++;
+    }
+  }
+  assert.ok(branches > 100 && loads > 100, `${branches} branch and ${loads} address instances`);
+  assert.ok(firsts > 0 && firsts < ds.instances.count / 2, `${firsts} first executions ("none")`);
+});
+
+Deno.test("instances are spread uniformly over each site's executions in the train part", async () => {
+  const out = await traceOf(branchProgram, ["20000"], "spread", "branches,max-per-site=128");
+  const ds = await buildDataset({
+    traces: [{ path: out, workload: "random_branch", input: "a" }],
+    tasks: ["branch"],
+    maxPerSite: 100,
+    quiet: true,
+  });
+  // Executions of every site, by time; the train part ends where the first valid instance starts.
+  const executions = new Map<number, number[]>();
+  const trace = await openTrace(out);
+  for await (const c of trace.chunks()) {
+    for (let i = 0; i < c.length; i++) {
+      const list = executions.get(c.site[i]) ?? [];
+      list.push(c.icount[i]);
+      executions.set(c.site[i], list);
+    }
+  }
+  const trainEnd = trace.meta.instructions * (1 - 0.3 - 0.1);
+  let n = 0, early = 0;
+  for (const i of splitIndices(ds, "train")) {
+    const list = executions.get(ds.instances.site[i])!;
+    const inTrain = list.filter((t) => t < trainEnd).length;
+    if (inTrain < 10000) continue; // the hot sites: the tracer thinned them a lot
+    const rank = list.indexOf(ds.instances.icount[i]);
+    n++;
+    if (rank < 0.1 * inTrain) early++;
+  }
+  const share = early / n;
+  console.log(`${n} train instances of hot sites, ${(100 * share).toFixed(1)}% in the first 10%`);
+  assert.ok(n >= 200, `${n} instances`);
+  assert.ok(share > 0.06 && share < 0.14, `share in the first 10% of the train part: ${share}`);
+  const record = (ds.meta.traces as { uniformCandidates: Record<string, number[]> }[])[0];
+  const counts = Object.values(record.uniformCandidates);
+  assert.ok(
+    counts.length > 0 && counts.every((c) => c.length === 3),
+    "candidates per site and part",
+  );
+});
+
+/** The tracer's `want_snapshot` (lib/trace/tracer/ncftrace.c), as written there. */
+function tracerSchedule(every: number, maxPerSite: number) {
+  let executions = 0, eligible = 0, kept = 0, stride = 1;
+  return () => {
+    const n = executions++;
+    if (every > 1 && n % every !== 0) return false;
+    const c = eligible++;
+    if (!maxPerSite) return true;
+    if (c % stride !== 0) return false;
+    if (++kept === maxPerSite) {
+      kept = 0;
+      stride *= 2;
+    }
+    return true;
+  };
+}
+
+Deno.test("the snapshot schedule replays the tracer, and finds executions the trace does not show", () => {
+  for (const [every, k] of [[1, 5], [1, 64], [3, 4], [1, 0]]) {
+    // Seen from the start, the replay agrees with the tracer at every execution.
+    const want = tracerSchedule(every, k);
+    const replay = new SnapshotSchedule({ every, maxPerSite: k });
+    replay.ensure(1);
+    for (let n = 0; n < 5000; n++) {
+      const kept = want();
+      assert.equal(replay.next(0, kept) >= 0, kept, `every=${every} K=${k} execution ${n}`);
+    }
+    assert.equal(replay.resynchronised + replay.unexplained, 0);
+    // The closed form of the thinning state equals the step-by-step one.
+    let exponent = 0, kept = 0;
+    for (let e = 0; e < 3000 && k > 0; e++) {
+      assert.deepEqual(thinningState(k, e), { exponent, keptAtStride: kept }, `K=${k} after ${e}`);
+      if (e % 2 ** exponent === 0 && ++kept === k) (kept = 0), exponent++;
+    }
+  }
+  // The tracer counted two executions before the trace's first event (the window's first block).
+  const want = tracerSchedule(1, 8);
+  want(), want();
+  const replay = new SnapshotSchedule({ every: 1, maxPerSite: 8 });
+  replay.ensure(1);
+  let agreed = 0;
+  for (let n = 0; n < 2000; n++) {
+    const kept = want();
+    if ((replay.next(0, kept) >= 0) === kept) agreed++;
+  }
+  assert.equal(replay.unexplained, 0);
+  assert.ok(replay.resynchronised >= 1 && replay.resynchronised <= 2, `${replay.resynchronised}`);
+  assert.equal(agreed, 2000, "resynchronised at once");
+});
+
+Deno.test("a dataset of a deleted program, or with a test fraction of 2, is refused up front", async () => {
+  const gone = join(dir, "gone");
+  await Deno.mkdir(gone);
+  const program = await compileTestProgram("random_branch", gone);
+  const trace = await traceOf(program, ["300"], "gone");
+  await Deno.remove(program);
+  await assert.rejects(
+    () => buildDataset({ traces: [{ path: trace, workload: "w", input: "a" }], quiet: true }),
+    (err: Error) =>
+      err instanceof UserError && err.message.includes(program) &&
+      err.message.includes("no longer exists"),
+  );
+  for (
+    const bad of [{ testFraction: 2 }, { validFraction: -0.1 }, {
+      testFraction: 0.6,
+      validFraction: 0.5,
+    }]
+  ) {
+    await assert.rejects(
+      () => buildDataset({ traces: [{ path: branchTrace, workload: "w", input: "a" }], ...bad }),
+      (err: Error) => err instanceof UserError && /fraction/.test(err.message),
+      JSON.stringify(bad),
+    );
+  }
+  // On the command line: the message and its fix, exit code 2, no stack trace.
+  const cli = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      "lib/graph/cli.ts",
+      "--out",
+      join(dir, "never"),
+      "--trace",
+      `${branchTrace}@w/a`,
+      "--test-fraction",
+      "2",
+    ],
+    cwd: join(import.meta.dirname!, ".."),
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const stderr = new TextDecoder().decode(cli.stderr);
+  assert.equal(cli.code, 2, stderr);
+  assert.match(stderr, /error: --test-fraction must be at least 0 and below 1, got 2\n {2}fix: /);
+  assert.doesNotMatch(stderr, /^\s+at /m);
 });

@@ -101,7 +101,7 @@ Deno.test("a branch on freshly loaded random data: fused >= 95%, static-only nea
   );
 });
 
-Deno.test("a pointer chase through a shuffled list: fused next-address accuracy far above per-PC stride", async () => {
+Deno.test("a pointer chase through a shuffled list: the absolute head's next-line accuracy far above per-PC stride", async () => {
   const program = await compileTestProgram("list_chase", dir);
   const out = join(dir, "chase.trace");
   const snapshots = await snapshotsIn(program, "walk", (_flow, text) => text.includes("PTR ["));
@@ -119,10 +119,13 @@ Deno.test("a pointer chase through a shuffled list: fused next-address accuracy 
     maxPerSite: 600,
     quiet: true,
   });
-  const options = { ...DEFAULT_TRAIN_OPTIONS, epochs: 25, lr: 1e-2, patience: 25 };
+  // 25 epochs are on the edge (the copy is learnt between epochs 15 and 35, by the sample).
+  const options = { ...DEFAULT_TRAIN_OPTIONS, epochs: 40, lr: 1e-2, patience: 40 };
+  // The absolute head copies the loaded pointer's bits; delta-class only memorises this small
+  // list's fixed deltas (about 75% of next lines) and delta-bits would have to subtract.
   const { model } = await train(
     ds,
-    { ...DEFAULT_SPEC, task: "address" },
+    { ...DEFAULT_SPEC, task: "address", addressHead: "absolute" },
     options,
     join(dir, "chase"),
     { quiet: true },
@@ -162,6 +165,6 @@ Deno.test("a pointer chase through a shuffled list: fused next-address accuracy 
       best.ncf.toFixed(3)
     }, per-PC stride ${best.stride.toFixed(3)}`,
   );
-  assert.ok(best.ncf >= 0.6, `best NCF cache-line accuracy ${best.ncf} (site ${best.site})`);
+  assert.ok(best.ncf >= 0.8, `best NCF cache-line accuracy ${best.ncf} (site ${best.site})`);
   assert.ok(best.stride <= 0.1, `stride accuracy ${best.stride} on the same instances`);
 });

@@ -59,3 +59,36 @@ Deno.test("bad dataset folders give clear user errors", async () => {
     (e) => e instanceof UserError && /incomplete/.test(e.message),
   );
 });
+
+Deno.test("a manifest without columns, or of an older version, is a user error naming the fix", async () => {
+  const dir = join(await Deno.makeTempDir(), "ds");
+  await saveDataset(
+    dir,
+    syntheticDataset({ task: "branch", topologies: 1, instances: 2, seed: 1 }),
+  );
+  const manifest = JSON.parse(await Deno.readTextFile(join(dir, "manifest.json")));
+  const write = (m: unknown) => Deno.writeTextFile(join(dir, "manifest.json"), JSON.stringify(m));
+  await write({ ...manifest, columns: undefined });
+  await assert.rejects(
+    loadDataset(dir),
+    (e) => e instanceof UserError && /has no columns/.test(e.message) && /rebuild/.test(e.fix),
+  );
+  const { hasPrevious: _, ...older } = manifest.columns;
+  await write({ ...manifest, columns: older });
+  await assert.rejects(
+    loadDataset(dir),
+    (e) => e instanceof UserError && /lists no column hasPrevious/.test(e.message),
+  );
+  await write({ ...manifest, version: 1 });
+  await assert.rejects(
+    loadDataset(dir),
+    (e) =>
+      e instanceof UserError && /version 1.*built by older code/.test(e.message) &&
+      /deno task dataset/.test(e.fix),
+  );
+  await write(null);
+  await assert.rejects(
+    loadDataset(dir),
+    (e) => e instanceof UserError && /does not hold/.test(e.message),
+  );
+});

@@ -1,9 +1,10 @@
 import assert from "node:assert/strict";
 import { initBackend, tf } from "../lib/model/backend.ts";
-import { gruCell, matMul2d, SparseMap, sparseSum } from "../lib/model/kernels.ts";
+import { gruCell, matMul2d, sparseGather, SparseMap, sparseSum } from "../lib/model/kernels.ts";
 import { Planner } from "../lib/model/batch.ts";
 import { initParams, propagate } from "../lib/model/ggnn.ts";
-import { Rng } from "../lib/workloads/random.ts";
+import { BRANCH_HEAD } from "../lib/model/heads.ts";
+import { Rng } from "../lib/common/random.ts";
 import { syntheticDataset } from "../lib/model/synthetic.ts";
 import { createEncoding } from "../lib/graph/encode.ts";
 
@@ -105,6 +106,23 @@ Deno.test("gruCell matches PyTorch GRUCell formulas and its gradient matches fin
   checkGradients("gruCell", cell as (...xs: tf.Tensor[]) => tf.Tensor, inputs);
 });
 
+Deno.test("sparseGather equals one sparseSum per map, and its gradient adds them back", () => {
+  const rng = new Rng("5/gather");
+  const x = random(rng, [5, 3]) as tf.Tensor2D;
+  const maps = [
+    new SparseMap(2, 5, Int32Array.from([0, 2, 3]), Int32Array.from([0, 4, 1])),
+    SparseMap.fromSources(Int32Array.from([3, -1, 3, 2]), 5),
+  ];
+  const outs = sparseGather(x, maps);
+  outs.forEach((out, j) =>
+    assert.deepEqual(Array.from(out.dataSync()), Array.from(sparseSum([x], [maps[j]]).dataSync()))
+  );
+  checkGradients("sparseGather", (y) => {
+    const [a, b] = sparseGather(y as tf.Tensor2D, maps);
+    return tf.concat([tf.sum(a, 0, true), tf.sum(tf.mul(b, b), 0, true)]);
+  }, [x]);
+});
+
 Deno.test("matMul2d equals matMul and its gradient matches finite differences", () => {
   const rng = new Rng("4/mm");
   const a = random(rng, [6, 5]) as tf.Tensor2D, b = random(rng, [5, 3]) as tf.Tensor2D;
@@ -125,8 +143,13 @@ Deno.test("one GGNN propagation step: gradients of every weight match finite dif
     steps: 1,
     prune: false,
     hideValues: false,
-    useTokens: true,
+    tokens: {
+      ids: Int32Array.from(ds.vocabulary, (_, k) => k),
+      unknown: ds.vocabulary.length,
+      rows: ds.vocabulary.length + 1,
+    },
     encoding: createEncoding({ name: "binary" }),
+    heads: [BRANCH_HEAD, undefined],
   });
   const plan = planner.plan([{ topology: 0, instances: [0, 1, 2] }, {
     topology: 1,
@@ -137,7 +160,8 @@ Deno.test("one GGNN propagation step: gradients of every weight match finite dif
     steps: 1,
     messageTypes: 2 * ds.edgeTypes.length,
     encodingWidth: 64,
-    vocabularySize: ds.vocabulary.length,
+    tokenRows: ds.vocabulary.length + 1,
+    heads: { branch: 1 },
   }, 7);
   // The weights this plan uses: value and token embeddings, two message types, the GRU.
   const used = ["embed/w", "embed/b", "embed/tokens", "gru/wx", "gru/wh", "gru/bx", "gru/bh"];

@@ -2,16 +2,31 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { UserError } from "../lib/common/mod.ts";
 import { saveDataset } from "../lib/graph/dataset.ts";
-import { splitIndices, TASK_BRANCH } from "../lib/graph/types.ts";
+import { type Dataset, splitIndices, TASK_BRANCH, type TaskName } from "../lib/graph/types.ts";
 import { initBackend, tf } from "../lib/model/backend.ts";
 import { headLogits, propagate } from "../lib/model/ggnn.ts";
-import { NcfModel } from "../lib/model/model.ts";
+import { type ModelConfig, NcfModel } from "../lib/model/model.ts";
 import { syntheticDataset } from "../lib/model/synthetic.ts";
-import { DEFAULT_SPEC, DEFAULT_TRAIN_OPTIONS, loadModel, train } from "../lib/model/train.ts";
+import { type EpochRecord, loadModel } from "../lib/model/store.ts";
+import { DEFAULT_SPEC, DEFAULT_TRAIN_OPTIONS, epochBatches, train } from "../lib/model/train.ts";
 
 await initBackend();
 const quiet = { quiet: true };
 const DENO = join(import.meta.dirname!, "..", ".tools", "node_modules", ".bin", "deno");
+
+/** A small model config for `ds` (H = 16, binary values, tokens of the whole vocabulary). */
+function smallConfig(ds: Dataset, config: Partial<ModelConfig> & Pick<ModelConfig, "task">) {
+  return {
+    staticOnly: false,
+    encoding: { name: "binary" as const },
+    hidden: 16,
+    steps: 2,
+    tokens: true,
+    vocabulary: [...ds.vocabulary].sort(),
+    edgeTypes: ds.edgeTypes,
+    ...config,
+  };
+}
 
 Deno.test("pruned and merged batches give exactly the logits of the full computation", () => {
   const ds = syntheticDataset({
@@ -31,16 +46,10 @@ Deno.test("pruned and merged batches give exactly the logits of the full computa
       ds.instances.valueStart[a] + n,
     );
   }
-  const model = NcfModel.create({
-    task: "multi",
-    staticOnly: false,
-    encoding: { name: "binary" },
-    hidden: 16,
-    steps: 3,
-    tokens: true,
-    edgeTypes: ds.edgeTypes,
-    vocabularySize: ds.vocabulary.length,
-  }, 3);
+  const model = NcfModel.create(
+    smallConfig(ds, { task: "multi", steps: 3, addressHead: { name: "absolute" } }),
+    3,
+  );
   const groups = [0, 1, 2, 3].map((t) => ({
     topology: t,
     instances: [0, 1, 2, 3, 4, 5].map((k) => t * 6 + k),
@@ -148,9 +157,10 @@ Deno.test("an interrupted and resumed run ends exactly like an uninterrupted one
   const rest = await train(ds, spec, options, dir, quiet);
   assert.equal(rest.finished, true);
   assert.deepEqual(
-    rest.history.map((h) => [h.trainLoss, h.validLoss]),
-    whole.history.map((h) => [h.trainLoss, h.validLoss]),
+    rest.history.map((h) => ({ ...h, seconds: 0 })),
+    whole.history.map((h) => ({ ...h, seconds: 0 })),
   );
+  assert.deepEqual(rest.bestEpochs, whole.bestEpochs);
   const test = splitIndices(ds, "test");
   const a = whole.model.predict(ds, test), b = (await loadModel(dir)).predict(ds, test);
   assert.deepEqual(Array.from(b.takenProbability), Array.from(a.takenProbability));
@@ -217,7 +227,7 @@ Deno.test("the CLI trains, evaluates and explains bad input", async () => {
       stderr: new TextDecoder().decode(out.stderr),
     };
   };
-  const trained = await run(
+  const trainBranch = [
     "train",
     "--dataset",
     join(root, "ds"),
@@ -225,11 +235,8 @@ Deno.test("the CLI trains, evaluates and explains bad input", async () => {
     "branch",
     "--out",
     join(root, "m"),
-    "--epochs",
-    "1",
-    "--hidden",
-    "8",
-  );
+  ];
+  const trained = await run(...trainBranch, "--epochs", "1", "--hidden", "8");
   assert.equal(trained.code, 0, trained.stderr);
   const evaluated = await run(
     "evaluate",
@@ -265,4 +272,126 @@ Deno.test("the CLI trains, evaluates and explains bad input", async () => {
   assert.match(wrong.stderr, /no address instances/);
   const help = await run("train", "--help");
   assert.match(help.stdout, /--hidden H +hidden size \(default 64\)/);
+  assert.match(help.stdout, /--address-head H[^]*\(default delta-class\)/);
+
+  // --out naming a file, not a folder.
+  const file = join(root, "a-file");
+  await Deno.writeTextFile(file, "mine");
+  const onFile = await run(...trainBranch.slice(0, -1), file);
+  assert.equal(onFile.code, 2);
+  assert.match(onFile.stderr, /is a file, but training writes a folder/);
+  assert.equal(await Deno.readTextFile(file), "mine", "the file is left alone");
+
+  // A damaged checkpoint: a clear error, and --restart really fixes it.
+  await Deno.writeTextFile(join(root, "m", "checkpoint.json"), '{"format": "ncf-checkp');
+  const damaged = await run(...trainBranch, "--epochs", "2", "--hidden", "8");
+  assert.equal(damaged.code, 2, damaged.stderr);
+  assert.match(damaged.stderr, /checkpoint\.json is damaged: it is not valid JSON/);
+  assert.match(damaged.stderr, /fix: run train again with --restart/);
+  assert.doesNotMatch(damaged.stderr, /^\s+at /m, "no stack trace");
+  const restarted = await run(...trainBranch, "--epochs", "2", "--hidden", "8", "--restart");
+  assert.equal(restarted.code, 0, restarted.stderr);
+  assert.equal(JSON.parse(restarted.stdout).resumed, false);
+  const record = JSON.parse(await Deno.readTextFile(join(root, "m", "model.json")));
+  assert.equal(record.history.length, 2);
+});
+
+/** `dataset` with its vocabulary replaced by `names` (token ids remapped through `rename`). */
+function withVocabulary(
+  dataset: Dataset,
+  names: string[],
+  rename: (name: string) => string,
+): Dataset {
+  const id = new Map(names.map((n, k) => [n, k]));
+  return {
+    ...dataset,
+    vocabulary: names,
+    topologies: dataset.topologies.map((t) => ({
+      ...t,
+      token: Int32Array.from(t.token, (k) => (k < 0 ? -1 : id.get(rename(dataset.vocabulary[k]))!)),
+    })),
+  };
+}
+
+Deno.test("a model reads another dataset's tokens by name: another order, unseen tokens as 'unknown'", () => {
+  const ds = syntheticDataset({
+    task: "branch",
+    topologies: 3,
+    instances: 8,
+    maxNodes: 60,
+    seed: 9,
+  });
+  const model = NcfModel.create(smallConfig(ds, { task: "branch", steps: 2 }), 4);
+  // Trained-looking token vectors (fresh ones are zero), the unknown row kept at zero.
+  const tokens = model.params.get("embed/tokens")!;
+  const rows = tokens.shape[0];
+  tokens.assign(
+    tf.concat([tf.randomUniform([rows - 1, 16], -1, 1, "float32", 3), tf.zeros([1, 16])]),
+  );
+  const all = Array.from({ length: ds.instances.count }, (_, i) => i);
+  const probabilities = (d: Dataset) => Array.from(model.predict(d, all).takenProbability);
+  const base = probabilities(ds);
+
+  const reversed = withVocabulary(ds, [...ds.vocabulary].reverse(), (n) => n);
+  assert.deepEqual(probabilities(reversed), base, "same tokens in another order");
+
+  // "cmp" renamed to a token the model never saw, in a bigger vocabulary.
+  const renamed = (n: string) => (n === "cmp" ? "cmp.unseen" : n);
+  const unseen = withVocabulary(ds, ["zzz", ...ds.vocabulary.map(renamed)], renamed);
+  const asUnknown: Dataset = {
+    ...ds,
+    topologies: ds.topologies.map((t) => ({
+      ...t,
+      token: Int32Array.from(t.token, (k) => (ds.vocabulary[k] === "cmp" ? -1 : k)),
+    })),
+  };
+  const expected = probabilities(asUnknown);
+  assert.deepEqual(probabilities(unseen), expected, "an unseen token reads as 'unknown'");
+  assert.notDeepEqual(expected, base, "the token mattered");
+});
+
+Deno.test("multi-task: each head keeps its own best epoch; the record has per-task epochs and steps", async () => {
+  const ds = syntheticDataset({
+    task: "multi",
+    topologies: 6,
+    instances: 60,
+    maxNodes: 50,
+    seed: 8,
+  });
+  const dir = await Deno.makeTempDir();
+  const options = {
+    ...DEFAULT_TRAIN_OPTIONS,
+    epochs: 5,
+    patience: 5,
+    lr: 3e-3,
+    batch: 32,
+    group: 8,
+  };
+  const result = await train(
+    ds,
+    { ...DEFAULT_SPEC, task: "multi", hidden: 16, steps: 2 },
+    options,
+    dir,
+    quiet,
+  );
+  const record = JSON.parse(await Deno.readTextFile(join(dir, "model.json")));
+  assert.deepEqual(record.bestEpochs, result.bestEpochs);
+  const { branch, address } = result.bestEpochs;
+  assert.ok(branch !== undefined && address !== undefined, JSON.stringify(result.bestEpochs));
+  const perEpoch = epochBatches(ds, [...splitIndices(ds, "train")], options, 0).length;
+  record.history.forEach((h: EpochRecord, e: number) => assert.equal(h.steps, perEpoch * (e + 1)));
+  // Each task is scored with the weights of its own best epoch.
+  const valid = result.model.evaluate(ds, splitIndices(ds, "valid"));
+  assert.equal(1 - valid.branch!.accuracy, result.history[branch].valid.branch!.metric);
+  assert.equal(valid.address!.lineAccuracy, result.history[address].valid.address!.metric);
+  const best = (task: TaskName) =>
+    Math.min(...result.history.map((h) => (task === "branch" ? 1 : -1) * h.valid[task]!.metric));
+  assert.equal(result.history[branch].valid.branch!.metric, best("branch"));
+  assert.equal(-result.history[address].valid.address!.metric, best("address"));
+  const loaded = await loadModel(dir);
+  assert.deepEqual(
+    loaded.evaluate(ds, splitIndices(ds, "test")),
+    result.model.evaluate(ds, splitIndices(ds, "test")),
+  );
+  assert.equal(loaded.weights.size, 2);
 });

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { ROOT, UserError } from "../lib/common/mod.ts";
+import { Rng, ROOT, UserError } from "../lib/common/mod.ts";
 import { eventDigest } from "../lib/trace/testing.ts";
 import {
   GENERATORS,
@@ -9,7 +9,6 @@ import {
   type ParamValue,
   parseManifest,
   resolveWorkload,
-  Rng,
   runNative,
   tracePath,
   traceProblem,

@@ -10,7 +10,7 @@
  */
 import { UserError } from "../common/mod.ts";
 import { loadObject, type ObjectCode } from "../disasm/mod.ts";
-import { Rng, type Seed } from "../workloads/random.ts";
+import { Rng, type Seed } from "../common/random.ts";
 import { algorithmFunctions } from "./functions.ts";
 
 /** Mnemonic -> number of instructions. */

@@ -24,7 +24,7 @@ import {
   readout,
   tf,
 } from "../model/mod.ts";
-import { Rng } from "../workloads/random.ts";
+import { Rng } from "../common/random.ts";
 import { programEmbeddings } from "./transfer.ts";
 
 /** Options of {@linkcode trainEndToEnd}. */

@@ -6,7 +6,7 @@
  */
 import { join } from "node:path";
 import { atomicWriteFile, CACHE_DIR, UserError } from "../common/mod.ts";
-import { Rng } from "../workloads/random.ts";
+import { Rng } from "../common/random.ts";
 
 /** Generator names. */
 export type GeneratorName = "array" | "search" | "graph" | "text" | "sequences" | "matrices";

@@ -6,7 +6,7 @@
  * @module
  */
 import { UserError } from "../common/mod.ts";
-import { Rng, type Seed } from "../workloads/random.ts";
+import { Rng, type Seed } from "../common/random.ts";
 
 /** What a split needs to know about an item (a binary, a trace, a graph...). */
 export interface CorpusItem {

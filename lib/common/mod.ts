@@ -1,7 +1,7 @@
 /**
  * Shared helpers used by every stage: user-facing errors, atomic files,
- * progress bars, the repository's paths and child processes
- * that end with an interrupted parent.
+ * progress bars, the repository's paths, seeded random streams and child
+ * processes that end with an interrupted parent.
  *
  * @module
  */
@@ -10,3 +10,4 @@ export * from "./fs.ts";
 export * from "./progress.ts";
 export * from "./paths.ts";
 export * from "./process.ts";
+export * from "./random.ts";

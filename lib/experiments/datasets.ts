@@ -107,6 +107,9 @@ export function deriveDataset(dataset: Dataset, how: Derivation): Dataset {
     icount: pick(t.icount, (n) => new Float64Array(n)),
     source: pick(t.source, (n) => new Uint32Array(n)),
     site: pick(t.site, (n) => new Uint32Array(n)),
+    currentAddress: pick(t.currentAddress, (n) => new BigUint64Array(n)),
+    previous: pick(t.previous, (n) => new BigUint64Array(n)),
+    hasPrevious: pick(t.hasPrevious, (n) => new Uint8Array(n)),
   };
   let offset = 0;
   rows.forEach((i, k) => {

@@ -13,10 +13,13 @@ import { ROOT, spawnChild, UserError } from "../common/mod.ts";
 import {
   initBackend,
   loadModel,
+  MODEL_VERSION,
+  type ModelRecord as StoredModelRecord,
   type NcfModel,
   type TrainOptions,
   type TrainSpec,
 } from "../model/mod.ts";
+import { DATASET_VERSION } from "../graph/mod.ts";
 import { cacheDir, hashOf, readCachedJson } from "./cache.ts";
 import type { Plan } from "./config.ts";
 import type { CachedDataset } from "./datasets.ts";
@@ -83,16 +86,18 @@ export interface WorkerJob {
 }
 
 /** What `train` writes to `model.json` (the fields the experiments read). */
-export interface ModelRecord {
-  bestEpoch: number;
-  history: { epoch: number; trainLoss: number; validLoss: number; seconds: number }[];
-}
+export type ModelRecord = Pick<StoredModelRecord, "bestEpochs" | "history">;
 
 /** The cache folder of a job's model. */
 export async function modelDir(job: ModelJob): Promise<string> {
   return cacheDir(
     "models",
-    await hashOf({ dataset: job.dataset.key, spec: job.spec, options: job.options }),
+    await hashOf({
+      dataset: job.dataset.key,
+      versions: { dataset: DATASET_VERSION, model: MODEL_VERSION },
+      spec: job.spec,
+      options: job.options,
+    }),
   );
 }
 

@@ -119,6 +119,6 @@ function trainingOf(models: readonly SeedModel[]) {
     method: m.method,
     seed: m.seed,
     seconds: Math.round(trainingSeconds(m.record)),
-    bestEpoch: m.record.bestEpoch,
+    bestEpochs: m.record.bestEpochs,
   }));
 }

@@ -24,9 +24,11 @@ Options:
   --split time|input    time: the end of each window tests (default); input: --test-inputs test
   --test-inputs A,B     held-out inputs for --split input: INPUT or WORKLOAD/INPUT
                         (default: the last input of every workload)
-  --test-fraction F     time split: share of each window that tests (default ${BUILD_DEFAULTS.testFraction})
-  --valid-fraction F    share before it that validates (default ${BUILD_DEFAULTS.validFraction})
-  --max-per-site N      instances per site and split (default ${BUILD_DEFAULTS.maxPerSite})
+  --test-fraction F     time split: share of each window that tests, in [0, 1)
+                        (default ${BUILD_DEFAULTS.testFraction})
+  --valid-fraction F    share before it that validates, in [0, 1) (default ${BUILD_DEFAULTS.validFraction})
+  --max-per-site N      instances per site and split, drawn uniformly from the site's
+                        executions in that part of the window (default ${BUILD_DEFAULTS.maxPerSite})
   --hops N              control-flow hops around the task instruction (default ${BUILD_DEFAULTS.hops})
   --max-instructions N  instructions per graph (default ${BUILD_DEFAULTS.maxInstructions})
   --seed N              sampling seed (default ${BUILD_DEFAULTS.seed})

@@ -27,7 +27,7 @@ import {
 /** The `format` field of a dataset manifest. */
 export const DATASET_FORMAT = "ncf-dataset";
 /** The version this code writes and reads; bumped on any incompatible change. */
-export const DATASET_VERSION = 1;
+export const DATASET_VERSION = 2;
 
 type Typed =
   | Uint8Array
@@ -114,6 +114,9 @@ export class DatasetBuilder {
   #icount = new Column<Float64Array>(Float64Array);
   #source = new Column<Uint32Array>(Uint32Array);
   #site = new Column<Uint32Array>(Uint32Array);
+  #currentAddress = new Column<BigUint64Array>(BigUint64Array as unknown as TypedCtor);
+  #previous = new Column<BigUint64Array>(BigUint64Array as unknown as TypedCtor);
+  #hasPrevious = new Column<Uint8Array>(Uint8Array);
 
   constructor(options: DatasetBuilderOptions) {
     this.#edgeTypes = [...options.edgeTypes];
@@ -189,6 +192,9 @@ export class DatasetBuilder {
     this.#icount.push(instance.icount);
     this.#source.push(instance.source);
     this.#site.push(instance.site);
+    this.#currentAddress.push(BigInt.asUintN(64, instance.currentAddress ?? 0n));
+    this.#previous.push(BigInt.asUintN(64, instance.previous ?? 0n));
+    this.#hasPrevious.push(instance.previous === undefined ? 0 : 1);
     return this.#topology.length - 1;
   }
 
@@ -206,6 +212,9 @@ export class DatasetBuilder {
       icount: this.#icount.done(),
       source: this.#source.done(),
       site: this.#site.done(),
+      currentAddress: this.#currentAddress.done(),
+      previous: this.#previous.done(),
+      hasPrevious: this.#hasPrevious.done(),
     };
     return {
       edgeTypes: this.#edgeTypes,
@@ -290,8 +299,24 @@ export function validateDataset(ds: Dataset): void {
   }
 }
 
+/** Names of the topology columns on disk (see {@linkcode packTopologies}). */
+const TOPOLOGY_COLUMNS = [
+  "nodeOffset",
+  "edgeOffset",
+  "valueOffset",
+  "nodeKind",
+  "token",
+  "edgeSrc",
+  "edgeDst",
+  "edgeType",
+  "valueNode",
+  "taskNode",
+] as const;
+
 /** Concatenated topology columns, as stored on disk. */
-function packTopologies(topologies: Topology[]): Record<string, Typed> {
+function packTopologies(
+  topologies: Topology[],
+): Record<typeof TOPOLOGY_COLUMNS[number], Typed> {
   const T = topologies.length;
   const nodeOffset = new Uint32Array(T + 1);
   const edgeOffset = new Uint32Array(T + 1);
@@ -360,6 +385,9 @@ const INSTANCE_COLUMNS = [
   "icount",
   "source",
   "site",
+  "currentAddress",
+  "previous",
+  "hasPrevious",
 ] as const;
 
 interface Manifest {
@@ -454,8 +482,8 @@ export async function saveDataset(dir: string, dataset: Dataset): Promise<void> 
   }
 }
 
-/** Reads a dataset written by {@linkcode saveDataset}; bad or missing folders raise a {@linkcode UserError}. */
-export async function loadDataset(dir: string): Promise<Dataset> {
+/** The checked manifest of the dataset in `dir` (see {@linkcode loadDataset}). */
+async function readManifest(dir: string): Promise<Manifest> {
   let manifest: Manifest;
   try {
     manifest = JSON.parse(await Deno.readTextFile(join(dir, "manifest.json")));
@@ -471,18 +499,36 @@ export async function loadDataset(dir: string): Promise<Dataset> {
       "rebuild the dataset",
     );
   }
-  if (manifest.format !== DATASET_FORMAT) {
+  if (manifest?.format !== DATASET_FORMAT) {
     throw new UserError(
-      `${dir} does not hold an ncf dataset (format ${manifest.format})`,
+      `${dir} does not hold an ncf dataset (format ${manifest?.format})`,
       "pass a dataset folder",
     );
   }
   if (manifest.version !== DATASET_VERSION) {
     throw new UserError(
-      `${dir} holds dataset version ${manifest.version}, this code reads version ${DATASET_VERSION}`,
-      "rebuild the dataset with the current code",
+      `${dir} holds dataset version ${manifest.version}, this code reads version ${DATASET_VERSION}` +
+        (manifest.version < DATASET_VERSION ? " (it was built by older code)" : ""),
+      "rebuild the dataset with `deno task dataset --out DIR ...` (the experiments rebuild their cached datasets by themselves)",
     );
   }
+  const missing = [...TOPOLOGY_COLUMNS, ...INSTANCE_COLUMNS].filter((name) =>
+    typeof manifest.columns?.[name]?.file !== "string"
+  );
+  if (missing.length > 0) {
+    throw new UserError(
+      `dataset ${dir}: its manifest.json ` +
+        (typeof manifest.columns === "object" && manifest.columns !== null
+          ? `lists no column ${missing.join(", ")}`
+          : "has no columns (the list of its array files)"),
+      "rebuild the dataset (the manifest is damaged or was written by hand)",
+    );
+  }
+  return manifest;
+}
+
+/** The column arrays the manifest lists, each checked against its size and type. */
+async function readColumns(dir: string, manifest: Manifest): Promise<Record<string, Typed>> {
   const columns: Record<string, Typed> = {};
   for (const [name, c] of Object.entries(manifest.columns)) {
     const ctor = DTYPES[c.dtype];
@@ -505,6 +551,13 @@ export async function loadDataset(dir: string): Promise<Dataset> {
       bytes.buffer as ArrayBuffer,
     );
   }
+  return columns;
+}
+
+/** Reads a dataset written by {@linkcode saveDataset}; bad or missing folders raise a {@linkcode UserError}. */
+export async function loadDataset(dir: string): Promise<Dataset> {
+  const manifest = await readManifest(dir);
+  const columns = await readColumns(dir, manifest);
   const topologies = unpackTopologies(columns);
   const count = manifest.instances;
   const valueStart = new Uint32Array(count);

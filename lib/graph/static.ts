@@ -80,11 +80,64 @@ export const NEIGHBOURHOOD_DEFAULTS: Required<NeighbourhoodOptions> = {
   maxInstructions: 32,
 };
 
+/** String instructions, for which a `rep`/`repz`/`repnz` prefix changes what the instruction does. */
+const STRING_MNEMONICS = new Set(["movs", "stos", "lods", "cmps", "scas", "ins", "outs"]);
+/** Sign- and zero-extending moves: their token names the source width too. */
+const EXTENDING_MOVES = new Set(["movzx", "movsx", "movsxd"]);
+
+/** Normalised spelling of the prefixes a token keeps. */
+const PREFIX_TOKENS: Record<string, string> = {
+  lock: "lock",
+  rep: "rep",
+  repz: "repz",
+  repe: "repz",
+  repnz: "repnz",
+  repne: "repnz",
+};
+
+/** Width in bits of a general-purpose register or sized memory operand, else undefined. */
+function integerWidth(op: Operand | undefined): number | undefined {
+  if (op?.kind === "reg") return GPR_INDEX.has(op.reg) ? op.width : undefined;
+  if (op?.kind === "mem" && [8, 16, 32, 64].includes(op.width)) return op.width;
+  return undefined;
+}
+
+/**
+ * The token of an instruction node: what an architect reads in the listing.
+ *
+ * - The mnemonic as objdump prints it, with its condition code (`jl`, `jge`,
+ *   `jb`, `cmovae`, `setg`): signed and unsigned conditions stay distinct, as do
+ *   `cmp`/`test`, `add`/`sub`/`xor`, `imul`/`mul`, `sar`/`shr`, `movsx`/`movzx`.
+ * - `lock` and, on string instructions, `rep`/`repz`/`repnz` (`repz cmps`).
+ * - The operation width in bits when the first operand of a non-control-flow
+ *   instruction is an integer register or a sized memory operand (`cmp.32`,
+ *   `add.64`, `test.8`, `rep stos.64`): 32-bit arithmetic
+ *   wraps and compares differently from 64-bit. Extending moves name both
+ *   widths (`movzx.32.8`: a byte zero-extended into 32 bits).
+ */
+export function instructionToken(inst: Instruction): string {
+  const prefixes = inst.prefixes
+    .map((p) => PREFIX_TOKENS[p])
+    .filter((p) => p !== undefined && (p === "lock" || STRING_MNEMONICS.has(inst.mnemonic)));
+  let token = [...prefixes, inst.mnemonic].join(" ");
+  const width = inst.flow === "other" ? integerWidth(inst.operands[0]) : undefined;
+  if (width !== undefined) {
+    token += `.${width}`;
+    const source = EXTENDING_MOVES.has(inst.mnemonic) ? integerWidth(inst.operands[1]) : undefined;
+    if (source !== undefined) token += `.${source}`;
+  }
+  return token;
+}
+
 /** A task site's static graph, with tokens still as names (the dataset assigns ids). */
 export interface StaticGraph {
   /** Topology with `token` left as -1; see {@linkcode tokens}. */
   topology: Topology;
-  /** Token name per node (opcode, register name as written, `imm`, `disp`, `mem64`, `address`). */
+  /**
+   * Token name per node: an instruction's {@linkcode instructionToken} (`jl`, `cmp.32`); a
+   * register as written (`eax`, `rax`, `al`: the name says the width); `imm`; `disp`; a memory
+   * operand's `mem` with its width (`mem32`); `address` for a pseudo node.
+   */
   tokens: string[];
   /** Recipe per value node, parallel to `topology.valueNodes`. */
   recipes: ValueRecipe[];
@@ -214,108 +267,26 @@ export function buildStaticGraph(
   const members = neighbourhood(code, index, options);
   const g = new GraphAccumulator();
   const instNode = new Map<number, number>();
-  for (const i of members) instNode.set(i, g.node(NODE_INSTRUCTION, code.instruction(i).mnemonic));
+  for (const i of members) {
+    instNode.set(i, g.node(NODE_INSTRUCTION, instructionToken(code.instruction(i))));
+  }
 
   let taskNode = task === "branch" ? instNode.get(index)! : -1;
-
   for (const i of members) {
     const inst = code.instruction(i);
-    const me = instNode.get(i)!;
-    const nextPc = inst.address + BigInt(inst.length);
-    const reads = memoryReads(inst);
-
-    const addOperand = (op: Operand | undefined, access: string, position: number): void => {
-      if (!op || access === "none" || op.kind === "target") return;
-      const dataIn = EDGE.data_in_0 + Math.min(position, 2);
-      const connect = (node: number) => {
-        if (access === "read" || access === "readwrite" || access === "address") {
-          g.edge(node, me, dataIn);
-        }
-        if (access === "write" || access === "readwrite") g.edge(me, node, EDGE.data_out);
-      };
-      if (op.kind === "reg") {
-        connect(g.node(NODE_VARIABLE, op.name, registerRecipe(op)));
-      } else if (op.kind === "imm") {
-        connect(
-          g.node(NODE_VARIABLE, "imm", { kind: "constant", value: BigInt.asUintN(64, op.value) }),
-        );
-      } else {
-        const pseudo = g.node(NODE_PSEUDO, "address", addressRecipe(op, nextPc));
-        if (op.base && op.base !== "rip") {
-          g.edge(
-            g.node(
-              NODE_VARIABLE,
-              op.base,
-              registerRecipe({ kind: "reg", reg: op.base, name: op.base, width: 64 }),
-            ),
-            pseudo,
-            EDGE.address_base,
-          );
-        }
-        if (op.index) {
-          g.edge(
-            g.node(
-              NODE_VARIABLE,
-              op.index,
-              registerRecipe({ kind: "reg", reg: op.index, name: op.index, width: 64 }),
-            ),
-            pseudo,
-            EDGE.address_index,
-          );
-        }
-        if (op.disp !== 0n || op.base === "rip") {
-          g.edge(
-            g.node(NODE_VARIABLE, "disp", {
-              kind: "constant",
-              value: BigInt.asUintN(
-                64,
-                op.ripRelative && op.absolute !== undefined ? op.absolute : op.disp,
-              ),
-            }),
-            pseudo,
-            EDGE.address_displacement,
-          );
-        }
-        if (access === "address") {
-          connect(pseudo);
-          return;
-        }
-        // Operand objects are compared within one Instruction object only (they are not shared across calls).
-        const readIndex = reads.indexOf(op);
-        const isTask = i === index && readIndex === taskRead;
-        const memRecipe: ValueRecipe = readIndex >= 0
-          ? {
-            kind: "memory",
-            offset: inst.address,
-            operand: readIndex,
-            width: op.width || 64,
-            isTask,
-          }
-          : { kind: "unknown" };
-        const mem = g.node(NODE_VARIABLE, `mem${op.width || ""}`, memRecipe);
-        g.edge(pseudo, mem, EDGE.address_of);
-        connect(mem);
-        if (isTask) taskNode = pseudo;
-      }
+    const site: OperandSite = {
+      inst,
+      node: instNode.get(i)!,
+      reads: memoryReads(inst),
+      taskRead: i === index ? taskRead : -1,
     };
-
-    inst.operands.forEach((op, k) => addOperand(op, inst.access[k], k));
-    for (const imp of inst.implicit) addOperand(imp.operand, imp.access, 2);
-
-    for (const e of code.successors(i)) {
-      const to = instNode.get(e.to);
-      if (to === undefined || e.kind === "call") continue;
-      g.edge(me, to, e.kind === "target" ? EDGE.control_target : EDGE.control_next);
+    inst.operands.forEach((op, k) => {
+      taskNode = addOperand(g, site, op, inst.access[k], k) ?? taskNode;
+    });
+    for (const imp of inst.implicit) {
+      taskNode = addOperand(g, site, imp.operand, imp.access, 2) ?? taskNode;
     }
-    for (const { reg, defs } of code.reachingDefs(i)) {
-      if (
-        reg !== FLAGS && !GPR_INDEX.has(reg) && !reg.startsWith("xmm") && !reg.startsWith("ymm")
-      ) continue;
-      for (const d of defs) {
-        const from = instNode.get(d);
-        if (from !== undefined && d !== i) g.edge(from, me, EDGE.def_use);
-      }
-    }
+    addInstructionEdges(g, code, i, instNode);
   }
   if (taskNode < 0) throw new NoGraphError(`no task node for ${taskInst.text}`);
 
@@ -333,6 +304,113 @@ export function buildStaticGraph(
     recipes: g.recipes,
     instructions: members,
   };
+}
+
+/** The instruction whose operands are being added, and which of its memory reads is the task's. */
+interface OperandSite {
+  inst: Instruction;
+  /** Its instruction node. */
+  node: number;
+  /** Its memory reads, in the tracer's order (see {@linkcode memoryReads}). */
+  reads: MemOperand[];
+  /** Index in `reads` of the task load's read; -1 when the task is elsewhere. */
+  taskRead: number;
+}
+
+/**
+ * Adds the nodes of one operand of `site.inst` and their data edges: a
+ * register or immediate variable node, or for a memory operand its pseudo
+ * (address) node with the address components and the memory value node.
+ * Returns the pseudo node when this operand is the task load's read.
+ */
+function addOperand(
+  g: GraphAccumulator,
+  site: OperandSite,
+  op: Operand | undefined,
+  access: string,
+  position: number,
+): number | undefined {
+  if (!op || access === "none" || op.kind === "target") return undefined;
+  const dataIn = EDGE.data_in_0 + Math.min(position, 2);
+  const connect = (node: number) => {
+    if (access === "read" || access === "readwrite" || access === "address") {
+      g.edge(node, site.node, dataIn);
+    }
+    if (access === "write" || access === "readwrite") g.edge(site.node, node, EDGE.data_out);
+  };
+  if (op.kind === "reg") {
+    connect(g.node(NODE_VARIABLE, op.name, registerRecipe(op)));
+    return undefined;
+  }
+  if (op.kind === "imm") {
+    connect(
+      g.node(NODE_VARIABLE, "imm", { kind: "constant", value: BigInt.asUintN(64, op.value) }),
+    );
+    return undefined;
+  }
+  const pseudo = addAddressNodes(g, op, site.inst.address + BigInt(site.inst.length));
+  if (access === "address") {
+    connect(pseudo);
+    return undefined;
+  }
+  // Operand objects are compared within one Instruction object only (they are not shared across calls).
+  const readIndex = site.reads.indexOf(op);
+  const isTask = readIndex >= 0 && readIndex === site.taskRead;
+  const memRecipe: ValueRecipe = readIndex >= 0
+    ? {
+      kind: "memory",
+      offset: site.inst.address,
+      operand: readIndex,
+      width: op.width || 64,
+      isTask,
+    }
+    : { kind: "unknown" };
+  const mem = g.node(NODE_VARIABLE, `mem${op.width || ""}`, memRecipe);
+  g.edge(pseudo, mem, EDGE.address_of);
+  connect(mem);
+  return isTask ? pseudo : undefined;
+}
+
+/** A memory operand's pseudo (address) node fed by its base, index and displacement nodes. */
+function addAddressNodes(g: GraphAccumulator, op: MemOperand, nextPc: bigint): number {
+  const pseudo = g.node(NODE_PSEUDO, "address", addressRecipe(op, nextPc));
+  const register = (name: string) =>
+    g.node(NODE_VARIABLE, name, registerRecipe({ kind: "reg", reg: name, name, width: 64 }));
+  if (op.base && op.base !== "rip") g.edge(register(op.base), pseudo, EDGE.address_base);
+  if (op.index) g.edge(register(op.index), pseudo, EDGE.address_index);
+  if (op.disp !== 0n || op.base === "rip") {
+    const disp = op.ripRelative && op.absolute !== undefined ? op.absolute : op.disp;
+    g.edge(
+      g.node(NODE_VARIABLE, "disp", { kind: "constant", value: BigInt.asUintN(64, disp) }),
+      pseudo,
+      EDGE.address_displacement,
+    );
+  }
+  return pseudo;
+}
+
+/** Control-flow edges from instruction `i` and def-use edges into it, within the neighbourhood. */
+function addInstructionEdges(
+  g: GraphAccumulator,
+  code: ObjectCode,
+  i: number,
+  instNode: Map<number, number>,
+): void {
+  const me = instNode.get(i)!;
+  for (const e of code.successors(i)) {
+    const to = instNode.get(e.to);
+    if (to === undefined || e.kind === "call") continue;
+    g.edge(me, to, e.kind === "target" ? EDGE.control_target : EDGE.control_next);
+  }
+  for (const { reg, defs } of code.reachingDefs(i)) {
+    if (
+      reg !== FLAGS && !GPR_INDEX.has(reg) && !reg.startsWith("xmm") && !reg.startsWith("ymm")
+    ) continue;
+    for (const d of defs) {
+      const from = instNode.get(d);
+      if (from !== undefined && d !== i) g.edge(from, me, EDGE.def_use);
+    }
+  }
 }
 
 function addressRecipe(op: MemOperand, nextPc: bigint): ValueRecipe {

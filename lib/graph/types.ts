@@ -86,6 +86,24 @@ export interface InstanceTable {
   source: Uint32Array;
   /** Site id in that run's trace (see lib/trace/types.ts `Site.id`). */
   site: Uint32Array;
+  /**
+   * Address instances: the address the task load accesses at this execution (the label is the
+   * one it accesses next), so that "next = current" and relative address heads can be scored
+   * on the instance. Branch instances: 0n.
+   */
+  currentAddress: BigUint64Array;
+  /**
+   * The same site's previous execution in the trace window (every execution counts, not only
+   * sampled ones): a branch's outcome (0n or 1n), a load's address. Meaningful only where
+   * {@linkcode hasPrevious} is 1. The trivial references on the same instances:
+   * "previous outcome" predicts `previous` (branch); "next = current" predicts
+   * `currentAddress`; "current + last delta" predicts `2 * currentAddress - previous` (mod 2^64),
+   * the stride predictor without confidence (address). Without a previous execution they make no
+   * prediction.
+   */
+  previous: BigUint64Array;
+  /** 1 when the site ran before this instance in the trace window, 0 at its first execution ("none"). */
+  hasPrevious: Uint8Array;
 }
 
 /** One workload run that instances come from. */
@@ -121,6 +139,10 @@ export interface Instance {
   icount: number;
   source: number;
   site: number;
+  /** Address instances: the address accessed now (default 0n; see {@linkcode InstanceTable.currentAddress}). */
+  currentAddress?: bigint;
+  /** The site's previous outcome or address; undefined at its first execution ("none"). */
+  previous?: bigint;
 }
 
 /** Number of nodes of a topology. */
@@ -144,6 +166,8 @@ export function instanceAt(dataset: Dataset, i: number): Instance {
     icount: t.icount[i],
     source: t.source[i],
     site: t.site[i],
+    currentAddress: t.currentAddress[i],
+    previous: t.hasPrevious[i] ? t.previous[i] : undefined,
   };
 }
 

@@ -23,8 +23,9 @@
  *
  * @module
  */
-import { type Dataset, TASK_BRANCH, type Topology } from "../graph/types.ts";
+import { type Dataset, TASK_ADDRESS, TASK_BRANCH, type Topology } from "../graph/types.ts";
 import { halvesOf, type ValueEncoding } from "../graph/encode.ts";
+import type { TaskHead } from "./heads.ts";
 import { SparseMap } from "./kernels.ts";
 
 /** Instances of one topology, computed together. */
@@ -32,6 +33,47 @@ export interface Group {
   topology: number;
   /** Dataset indices of the instances. */
   instances: ArrayLike<number>;
+}
+
+/** Groups `indices` by topology, then cuts each topology's list into chunks of at most `size`. */
+export function groupByTopology(
+  dataset: Dataset,
+  indices: ArrayLike<number>,
+  size: number,
+): Group[] {
+  const byTopology = new Map<number, number[]>();
+  for (let k = 0; k < indices.length; k++) {
+    const i = indices[k];
+    const topo = dataset.instances.topology[i];
+    const list = byTopology.get(topo);
+    if (list) list.push(i);
+    else byTopology.set(topo, [i]);
+  }
+  const groups: Group[] = [];
+  for (const [topology, list] of [...byTopology.entries()].sort((a, b) => a[0] - b[0])) {
+    for (let s = 0; s < list.length; s += size) {
+      groups.push({ topology, instances: list.slice(s, s + size) });
+    }
+  }
+  return groups;
+}
+
+/** Packs groups into batches of about `batchSize` instances (a batch never splits a group). */
+export function packGroups(groups: Group[], batchSize: number): Group[][] {
+  const batches: Group[][] = [];
+  let current: Group[] = [];
+  let count = 0;
+  for (const g of groups) {
+    current.push(g);
+    count += g.instances.length;
+    if (count >= batchSize) {
+      batches.push(current);
+      current = [];
+      count = 0;
+    }
+  }
+  if (current.length > 0) batches.push(current);
+  return batches;
 }
 
 /** How batches are laid out. */
@@ -42,9 +84,14 @@ export interface PlanOptions {
   prune: boolean;
   /** Hide every dynamic value (the static-only baseline). */
   hideValues: boolean;
-  /** Add each node's token embedding (otherwise instruction nodes start from zeros, as in the paper). */
-  useTokens: boolean;
+  /**
+   * Token embedding row of each dataset token id (the model's vocabulary mapped by name, unknown
+   * names to the "unknown" row), and the number of rows; null: no token embeddings.
+   */
+  tokens: { ids: Int32Array; unknown: number; rows: number } | null;
   encoding: ValueEncoding;
+  /** Target rows of each task's head, by task kind; a task without a head gets no targets (inference). */
+  heads: [TaskHead | undefined, TaskHead | undefined];
 }
 
 /** Per-topology layout: node order by distance and incoming messages per type. */
@@ -88,7 +135,7 @@ export interface TaskExamples {
   initialRows: SparseMap;
   /** `[count]` number of instances each representative stands for. */
   weight: Float32Array;
-  /** `[count, 1]` (branch: taken rate) or `[count, 64]` (address: rate of each bit, LSB first). */
+  /** `[count, head width]` the mean target row of each representative's instances (see heads.ts); empty without a head. */
   label: Float32Array;
   /** Dataset indices of the instances each representative stands for. */
   members: number[][];
@@ -105,7 +152,7 @@ export interface BatchPlan {
   knownRows: SparseMap | null;
   /** `[rows[0], 1]` rows that start from the learned "unknown" vector; null when none. */
   unknownRows: SparseMap | null;
-  /** `[rows[0], vocabulary]` token embedding of each row; null when tokens are off. */
+  /** `[rows[0], token rows]` token embedding of each row; null when tokens are off. */
   tokenRows: SparseMap | null;
   steps: StepPlan[];
   /** Indexed by task kind ({@linkcode TASK_BRANCH}, TASK_ADDRESS). */
@@ -116,6 +163,50 @@ export interface BatchPlan {
   graphSizes: Float32Array | null;
   /** Dataset indices of each representative's instances, in graph-row order (unpruned plans only). */
   graphMembers: number[][];
+}
+
+/**
+ * Where each (group, node position, representative) lives in the node
+ * states: rows sorted by (level, group, position, representative), so that
+ * the rows updated at step t are a prefix of those of step t - 1.
+ */
+class RowLayout {
+  /** `blockStart[level][group]`: first row of the group's nodes of that level. */
+  readonly #blockStart: Int32Array[];
+  /** Rows of the state after each step (index 0: the initial state). */
+  readonly rows: number[];
+  /** All rows (of the initial state). */
+  readonly total: number;
+
+  constructor(
+    readonly layouts: TopologyLayout[],
+    readonly reps: number[][][],
+    steps: number,
+    prune: boolean,
+  ) {
+    const numLevels = layouts[0]?.levelEnd.length ?? 1;
+    this.#blockStart = Array.from({ length: numLevels }, () => new Int32Array(layouts.length));
+    const levelRows = new Int32Array(numLevels);
+    let running = 0;
+    for (let l = 0; l < numLevels; l++) {
+      for (let g = 0; g < layouts.length; g++) {
+        this.#blockStart[l][g] = running;
+        const lay = layouts[g];
+        running += (lay.levelEnd[l] - (l > 0 ? lay.levelEnd[l - 1] : 0)) * reps[g].length;
+      }
+      levelRows[l] = running;
+    }
+    this.total = running;
+    this.rows = Array.from({ length: steps + 1 }, (_, t) => prune ? levelRows[steps - t] : running);
+  }
+
+  /** The row of representative `b` of group `g` at node position `p`. */
+  rowOf(g: number, p: number, b: number): number {
+    const lay = this.layouts[g];
+    const l = lay.level[p];
+    return this.#blockStart[l][g] + (p - (l > 0 ? lay.levelEnd[l - 1] : 0)) * this.reps[g].length +
+      b;
+  }
 }
 
 /** Builds {@linkcode BatchPlan}s for one dataset, caching each topology's layout. */
@@ -143,59 +234,54 @@ export class Planner {
 
   /** The plan of a batch made of `groups`. */
   plan(groups: Group[]): BatchPlan {
-    const { steps: T, prune, hideValues, useTokens, encoding } = this.options;
+    const layouts = groups.map((g) => this.#layout(g.topology));
+    const reps = groups.map((g, gi) => this.#merge(g, layouts[gi]));
+    const rows = new RowLayout(layouts, reps, this.options.steps, this.options.prune);
+    return {
+      rows: rows.rows,
+      ...this.#initialState(groups, rows),
+      steps: Array.from({ length: this.options.steps }, (_, t) => this.#step(t + 1, rows)),
+      tasks: [this.#taskExamples(TASK_BRANCH, rows), this.#taskExamples(TASK_ADDRESS, rows)],
+      ...(this.options.prune ? NO_READOUT : graphReadout(rows)),
+    };
+  }
+
+  /**
+   * Merges a group's instances whose relevant values (those of nodes that
+   * reach the task node) are identical: lists of dataset indices, one per
+   * representative, in first-seen order.
+   */
+  #merge(group: Group, layout: TopologyLayout): number[][] {
+    const inst = this.dataset.instances;
+    const topo = this.dataset.topologies[group.topology];
+    const halves = halvesOf(inst.values);
+    const byKey = new Map<string, number[]>();
+    for (let k = 0; k < group.instances.length; k++) {
+      const i = group.instances[k];
+      let key = `${inst.task[i]}`;
+      if (!this.options.hideValues) {
+        const start = inst.valueStart[i];
+        for (let v = 0; v < topo.valueNodes.length; v++) {
+          if (layout.pos[topo.valueNodes[v]] < 0) continue;
+          key += inst.known[start + v]
+            ? `,${halves[2 * (start + v)]}:${halves[2 * (start + v) + 1]}`
+            : ",?";
+        }
+      }
+      const members = byKey.get(key);
+      if (members) members.push(i);
+      else byKey.set(key, [i]);
+    }
+    return [...byKey.values()];
+  }
+
+  /** The initial state's inputs: encoded known values, unknown values and tokens, by row. */
+  #initialState(groups: Group[], rows: RowLayout) {
+    const { hideValues, tokens, encoding } = this.options;
     const ds = this.dataset;
     const inst = ds.instances;
     const halves = halvesOf(inst.values);
-    const layouts = groups.map((g) => this.#layout(g.topology));
-
-    // Merge identical instances of each group.
-    const reps = groups.map((g, gi) => {
-      const topo = ds.topologies[g.topology];
-      const pos = layouts[gi].pos;
-      const byKey = new Map<string, number[]>();
-      for (let k = 0; k < g.instances.length; k++) {
-        const i = g.instances[k];
-        let key = `${inst.task[i]}`;
-        if (!hideValues) {
-          const start = inst.valueStart[i];
-          for (let v = 0; v < topo.valueNodes.length; v++) {
-            if (pos[topo.valueNodes[v]] < 0) continue;
-            key += inst.known[start + v]
-              ? `,${halves[2 * (start + v)]}:${halves[2 * (start + v) + 1]}`
-              : ",?";
-          }
-        }
-        const members = byKey.get(key);
-        if (members) members.push(i);
-        else byKey.set(key, [i]);
-      }
-      return [...byKey.values()];
-    });
-
-    // Row layout: (level, group, position, representative).
-    const numLevels = layouts[0]?.levelEnd.length ?? 1;
-    const blockStart = Array.from({ length: numLevels }, () => new Int32Array(groups.length));
-    const levelRows = new Int32Array(numLevels);
-    let running = 0;
-    for (let l = 0; l < numLevels; l++) {
-      for (let g = 0; g < groups.length; g++) {
-        blockStart[l][g] = running;
-        const lay = layouts[g];
-        running += (lay.levelEnd[l] - (l > 0 ? lay.levelEnd[l - 1] : 0)) * reps[g].length;
-      }
-      levelRows[l] = running;
-    }
-    const rowOf = (g: number, p: number, b: number): number => {
-      const lay = layouts[g];
-      const l = lay.level[p];
-      return blockStart[l][g] + (p - (l > 0 ? lay.levelEnd[l - 1] : 0)) * reps[g].length + b;
-    };
-    const rowsAfter = (t: number) => prune ? levelRows[T - t] : running;
-    const rows = Array.from({ length: T + 1 }, (_, t) => rowsAfter(t));
-
-    // Initial state: encoded values, unknown values, tokens.
-    const R0 = rows[0];
+    const R0 = rows.rows[0];
     const knownSource = new Int32Array(R0).fill(-1);
     const unknownSource = new Int32Array(R0).fill(-1);
     const tokenSource = new Int32Array(R0).fill(-1);
@@ -205,14 +291,14 @@ export class Planner {
     let encoded = new Float32Array(64 * width);
     groups.forEach((g, gi) => {
       const topo = ds.topologies[g.topology];
-      const lay = layouts[gi];
-      reps[gi].forEach((members, b) => {
+      const lay = rows.layouts[gi];
+      rows.reps[gi].forEach((members, b) => {
         const i = members[0];
         const start = inst.valueStart[i];
         for (let v = 0; v < topo.valueNodes.length; v++) {
           const p = lay.pos[topo.valueNodes[v]];
           if (p < 0) continue;
-          const row = rowOf(gi, p, b);
+          const row = rows.rowOf(gi, p, b);
           if (hideValues || !inst.known[start + v]) {
             unknownSource[row] = 0;
             anyUnknown = true;
@@ -231,127 +317,128 @@ export class Planner {
           );
           knownSource[row] = numKnown++;
         }
-        if (useTokens) {
+        if (tokens) {
           for (let p = 0; p < lay.order.length; p++) {
-            tokenSource[rowOf(gi, p, b)] = topo.token[lay.order[p]];
+            const token = topo.token[lay.order[p]];
+            tokenSource[rows.rowOf(gi, p, b)] = token < 0 ? tokens.unknown : tokens.ids[token];
           }
         }
       });
     });
-
-    // Message passing, step by step.
-    const stepPlans: StepPlan[] = [];
-    for (let t = 1; t <= T; t++) {
-      const limitLevel = prune ? T - t : 0;
-      const step: StepPlan = { rows: rows[t], types: [], gather: [], scatter: [], keep: null };
-      for (let m = 0; m < this.numMessageTypes; m++) {
-        const pairStart: number[] = [0];
-        const pairSrc: number[] = [];
-        const pairDst: number[] = [];
-        groups.forEach((_, gi) => {
-          const lay = layouts[gi];
-          const inc = lay.incoming[m];
-          const limit = lay.levelEnd[limitLevel];
-          const B = reps[gi].length;
-          for (let k = 0; k < inc.dst.length && inc.dst[k] < limit; k++) {
-            for (let b = 0; b < B; b++) {
-              for (let s = inc.start[k]; s < inc.start[k + 1]; s++) {
-                pairSrc.push(rowOf(gi, inc.src[s], b));
-              }
-              pairStart.push(pairSrc.length);
-              pairDst.push(rowOf(gi, inc.dst[k], b));
-            }
-          }
-        });
-        if (pairDst.length === 0) continue;
-        step.types.push(m);
-        step.gather.push(
-          new SparseMap(
-            pairDst.length,
-            rows[t - 1],
-            Int32Array.from(pairStart),
-            Int32Array.from(pairSrc),
-          ),
-        );
-        step.scatter.push(SparseMap.fromTargets(Int32Array.from(pairDst), rows[t]));
-      }
-      if (rows[t] !== rows[t - 1]) step.keep = SparseMap.prefix(rows[t], rows[t - 1]);
-      stepPlans.push(step);
-    }
-
-    // Heads: the task node is position 0 of every layout.
-    const tasks = [0, 1].map((kind) => {
-      const finalSrc: number[] = [];
-      const weight: number[] = [];
-      const labelWidth = kind === TASK_BRANCH ? 1 : 64;
-      const label: number[] = [];
-      const members: number[][] = [];
-      groups.forEach((_, gi) => {
-        reps[gi].forEach((ms, b) => {
-          if (inst.task[ms[0]] !== kind) return;
-          finalSrc.push(rowOf(gi, 0, b));
-          weight.push(ms.length);
-          members.push(ms);
-          const mean = new Float64Array(labelWidth);
-          for (const i of ms) {
-            const lo = Number(inst.label[i] & 0xffffffffn), hi = Number(inst.label[i] >> 32n);
-            if (kind === TASK_BRANCH) mean[0] += lo;
-            else {for (let j = 0; j < 32; j++) {
-                mean[j] += (lo >>> j) & 1, mean[32 + j] += (hi >>> j) & 1;
-              }}
-          }
-          for (let j = 0; j < labelWidth; j++) label.push(mean[j] / ms.length);
-        });
-      });
-      const src = Int32Array.from(finalSrc);
-      return {
-        count: src.length,
-        finalRows: SparseMap.fromSources(src, rows[T]),
-        initialRows: SparseMap.fromSources(src, rows[0]),
-        weight: Float32Array.from(weight),
-        label: Float32Array.from(label),
-        members,
-      };
-    }) as [TaskExamples, TaskExamples];
-
-    let graphRows: SparseMap | null = null;
-    let graphSizes: Float32Array | null = null;
-    const graphMembers: number[][] = [];
-    if (!prune) {
-      const rowPtr: number[] = [0];
-      const col: number[] = [];
-      const sizes: number[] = [];
-      groups.forEach((_, gi) => {
-        reps[gi].forEach((ms, b) => {
-          for (let p = 0; p < layouts[gi].order.length; p++) col.push(rowOf(gi, p, b));
-          rowPtr.push(col.length);
-          sizes.push(layouts[gi].order.length);
-          graphMembers.push(ms);
-        });
-      });
-      graphRows = new SparseMap(
-        sizes.length,
-        rows[T],
-        Int32Array.from(rowPtr),
-        Int32Array.from(col),
-      );
-      graphSizes = Float32Array.from(sizes);
-    }
-
     return {
-      rows,
       encoded: encoded.subarray(0, numKnown * width),
       numKnown,
       knownRows: numKnown > 0 ? SparseMap.fromSources(knownSource, numKnown) : null,
       unknownRows: anyUnknown ? SparseMap.fromSources(unknownSource, 1) : null,
-      tokenRows: useTokens ? SparseMap.fromSources(tokenSource, ds.vocabulary.length) : null,
-      steps: stepPlans,
-      tasks,
-      graphRows,
-      graphSizes,
-      graphMembers,
+      tokenRows: tokens ? SparseMap.fromSources(tokenSource, tokens.rows) : null,
     };
   }
+
+  /** The messages of propagation step `t` (1-based): per type, who sends to whom. */
+  #step(t: number, rows: RowLayout): StepPlan {
+    const limitLevel = this.options.prune ? this.options.steps - t : 0;
+    const step: StepPlan = { rows: rows.rows[t], types: [], gather: [], scatter: [], keep: null };
+    for (let m = 0; m < this.numMessageTypes; m++) {
+      const pairStart: number[] = [0];
+      const pairSrc: number[] = [];
+      const pairDst: number[] = [];
+      rows.layouts.forEach((lay, gi) => {
+        const inc = lay.incoming[m];
+        const limit = lay.levelEnd[limitLevel];
+        const B = rows.reps[gi].length;
+        for (let k = 0; k < inc.dst.length && inc.dst[k] < limit; k++) {
+          for (let b = 0; b < B; b++) {
+            for (let s = inc.start[k]; s < inc.start[k + 1]; s++) {
+              pairSrc.push(rows.rowOf(gi, inc.src[s], b));
+            }
+            pairStart.push(pairSrc.length);
+            pairDst.push(rows.rowOf(gi, inc.dst[k], b));
+          }
+        }
+      });
+      if (pairDst.length === 0) continue;
+      step.types.push(m);
+      step.gather.push(
+        new SparseMap(
+          pairDst.length,
+          rows.rows[t - 1],
+          Int32Array.from(pairStart),
+          Int32Array.from(pairSrc),
+        ),
+      );
+      step.scatter.push(SparseMap.fromTargets(Int32Array.from(pairDst), rows.rows[t]));
+    }
+    if (rows.rows[t] !== rows.rows[t - 1]) {
+      step.keep = SparseMap.prefix(rows.rows[t], rows.rows[t - 1]);
+    }
+    return step;
+  }
+
+  /** The representatives of task `kind`: task node rows (position 0 of every layout), weights, mean targets. */
+  #taskExamples(kind: number, rows: RowLayout): TaskExamples {
+    const inst = this.dataset.instances;
+    const head = this.options.heads[kind];
+    const width = head?.width ?? 0;
+    const finalSrc: number[] = [];
+    const weight: number[] = [];
+    const members: number[][] = [];
+    rows.reps.forEach((groupReps, gi) => {
+      groupReps.forEach((ms, b) => {
+        if (inst.task[ms[0]] !== kind) return;
+        finalSrc.push(rows.rowOf(gi, 0, b));
+        weight.push(ms.length);
+        members.push(ms);
+      });
+    });
+    const label = new Float32Array(members.length * width);
+    if (head) {
+      const target = new Float64Array(width);
+      members.forEach((ms, r) => {
+        target.fill(0);
+        for (const i of ms) head.addTarget(inst, i, target, 0);
+        for (let j = 0; j < width; j++) label[r * width + j] = target[j] / ms.length;
+      });
+    }
+    const src = Int32Array.from(finalSrc);
+    return {
+      count: src.length,
+      finalRows: SparseMap.fromSources(src, rows.rows[this.options.steps]),
+      initialRows: SparseMap.fromSources(src, rows.rows[0]),
+      weight: Float32Array.from(weight),
+      label,
+      members,
+    };
+  }
+}
+
+/** The readout fields of a pruned plan (which has no readout). */
+const NO_READOUT = { graphRows: null, graphSizes: null, graphMembers: [] as number[][] };
+
+/** Every node row of each representative graph, for the graph readout of an unpruned plan. */
+function graphReadout(rows: RowLayout) {
+  const rowPtr: number[] = [0];
+  const col: number[] = [];
+  const sizes: number[] = [];
+  const graphMembers: number[][] = [];
+  rows.reps.forEach((groupReps, gi) => {
+    const size = rows.layouts[gi].order.length;
+    groupReps.forEach((ms, b) => {
+      for (let p = 0; p < size; p++) col.push(rows.rowOf(gi, p, b));
+      rowPtr.push(col.length);
+      sizes.push(size);
+      graphMembers.push(ms);
+    });
+  });
+  return {
+    graphRows: new SparseMap(
+      sizes.length,
+      rows.rows[rows.rows.length - 1],
+      Int32Array.from(rowPtr),
+      Int32Array.from(col),
+    ),
+    graphSizes: Float32Array.from(sizes),
+    graphMembers,
+  };
 }
 
 /** Orders a topology's nodes by distance to the task node and lists incoming messages per type. */

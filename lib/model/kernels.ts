@@ -87,6 +87,11 @@ export class SparseMap {
 }
 
 const SPARSE_SUM = "NcfSparseSum";
+const SPARSE_GATHER = "NcfSparseGather";
+const MAT_MUL = "NcfMatMul2d";
+const ADAM = "NcfAdam";
+/** The wasm backend's own matMul kernel, which {@linkcode matMul2d} runs. */
+const batchMatMul = tf.getKernel("BatchMatMul", "wasm");
 const GRU_CELL = "NcfGruCell";
 const GRU_CELL_GRAD = "NcfGruCellGrad";
 
@@ -268,32 +273,124 @@ export function gruCell(
 /**
  * `a @ b` for 2-D tensors; the gradient is `dy @ transpose(b)` and
  * `transpose(a) @ dy` with explicit transposes, which XNNPACK runs 8x faster
- * than tfjs's transposed matMuls on wasm.
+ * than tfjs's transposed matMuls on wasm. A kernel of its own (running the
+ * wasm backend's BatchMatMul) rather than `tf.customGrad`, which wraps every
+ * call in identity ops.
  */
 export function matMul2d(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
-  return matMulWithGrad(a, b) as tf.Tensor2D;
+  if (a.shape[1] !== b.shape[0]) {
+    throw new Error(`matMul2d: [${a.shape}] @ [${b.shape}] do not fit`);
+  }
+  return tf.engine().runKernel(MAT_MUL, { a, b }) as tf.Tensor2D;
 }
 
-const matMulWithGrad = tf.customGrad(
-  // deno-lint-ignore no-explicit-any
-  ((a: tf.Tensor2D, b: tf.Tensor2D, save: any) => {
-    save([a, b]);
-    return {
-      value: tf.matMul(a, b),
-      gradFunc: (dy: tf.Tensor2D, [sa, sb]: tf.Tensor2D[]) => [
-        tf.matMul(dy, tf.transpose(sb)),
-        tf.matMul(tf.transpose(sa), dy),
-      ],
-    };
-    // deno-lint-ignore no-explicit-any
-  }) as any,
-);
+function matMulKernel({ inputs, backend }: KernelArgs): tf.TensorInfo {
+  return batchMatMul!.kernelFunc({
+    inputs,
+    backend,
+    attrs: { transposeA: false, transposeB: false },
+  } as never) as tf.TensorInfo;
+}
 
-tf.registerKernel({
-  kernelName: SPARSE_SUM,
-  backendName: "wasm",
-  kernelFunc: sparseSumKernel as tf.KernelFunc,
-});
+/**
+ * `[sum_j maps[j] · x for each j]`: one read of `x` `[numIn, W]` for several
+ * sparse maps (e.g. the gathers of every message type), one output per map.
+ * Its gradient adds the outputs' gradients back in a single kernel call
+ * instead of one call and one tensor addition per map.
+ */
+export function sparseGather(x: tf.Tensor2D, maps: SparseMap[]): tf.Tensor2D[] {
+  for (const map of maps) {
+    if (map.numIn !== x.shape[0]) {
+      throw new Error(`sparseGather: a map of ${map.numIn} input rows for [${x.shape}]`);
+    }
+  }
+  if (maps.length === 0) return [];
+  const out = tf.engine().runKernel(
+    SPARSE_GATHER,
+    { x },
+    { maps } as unknown as tf.NamedAttrMap,
+  );
+  return (Array.isArray(out) ? out : [out]) as tf.Tensor2D[];
+}
+
+function sparseGatherKernel({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo[] {
+  const wasm = backend as BackendWasm;
+  const maps = (attrs as unknown as { maps: SparseMap[] }).maps;
+  const width = inputs.x.shape[1];
+  return maps.map((map) => {
+    const out = wasm.makeOutput([map.numOut, width], "float32");
+    applyMap(heap(wasm, inputs.x), map, heap(wasm, out), width, false);
+    return out;
+  });
+}
+
+/** Hyper-parameters of one {@linkcode adamUpdate}. */
+export interface AdamStep {
+  beta1: number;
+  beta2: number;
+  /** The learning rate times the bias correction `sqrt(1 - beta2^t) / (1 - beta1^t)`. */
+  stepSize: number;
+  epsilon: number;
+}
+
+/**
+ * One Adam update of a weight `p` with gradient `g` and moments `m`, `v` (all
+ * one shape), fused into one pass: returns `[p', m', v']` with
+ * `m' = m β1 + g (1 - β1)`, `v' = v β2 + g² (1 - β2)`,
+ * `p' = p - (m' stepSize) / (√v' + ε)`. Every operation is rounded to float32
+ * as the same sequence of tfjs ops would round it, so the result is bit for
+ * bit theirs, in one kernel call instead of nine.
+ */
+export function adamUpdate(
+  p: tf.Tensor,
+  g: tf.Tensor,
+  m: tf.Tensor,
+  v: tf.Tensor,
+  step: AdamStep,
+): [tf.Tensor, tf.Tensor, tf.Tensor] {
+  return tf.engine().runKernel(
+    ADAM,
+    { p, g, m, v },
+    step as unknown as tf.NamedAttrMap,
+  ) as unknown as [tf.Tensor, tf.Tensor, tf.Tensor];
+}
+
+function adamKernel({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo[] {
+  const wasm = backend as BackendWasm;
+  const { beta1, beta2, stepSize, epsilon } = attrs as unknown as AdamStep;
+  const f = Math.fround;
+  const b1 = f(beta1), c1 = f(1 - beta1), b2 = f(beta2), c2 = f(1 - beta2);
+  const size = f(stepSize), eps = f(epsilon);
+  const outs = [0, 1, 2].map(() => wasm.makeOutput(inputs.p.shape, "float32"));
+  const [p, g, m, v] = [inputs.p, inputs.g, inputs.m, inputs.v].map((t) => heap(wasm, t));
+  const [pOut, mOut, vOut] = outs.map((t) => heap(wasm, t));
+  for (let i = 0; i < p.length; i++) {
+    const gi = g[i];
+    const mi = f(f(m[i] * b1) + f(gi * c1));
+    const vi = f(f(v[i] * b2) + f(f(gi * gi) * c2));
+    mOut[i] = mi;
+    vOut[i] = vi;
+    pOut[i] = p[i] - f(f(mi * size) / f(f(Math.sqrt(vi)) + eps));
+  }
+  return outs;
+}
+
+for (
+  const [kernelName, kernelFunc] of [
+    [SPARSE_SUM, sparseSumKernel],
+    [SPARSE_GATHER, sparseGatherKernel],
+    [MAT_MUL, matMulKernel],
+    [GRU_CELL, gruCellKernel],
+    [GRU_CELL_GRAD, gruCellGradKernel],
+    [ADAM, adamKernel],
+  ] as const
+) {
+  tf.registerKernel({
+    kernelName,
+    backendName: "wasm",
+    kernelFunc: kernelFunc as unknown as tf.KernelFunc,
+  });
+}
 tf.registerGradient({
   kernelName: SPARSE_SUM,
   gradFunc: (dy, _saved, attrs) => {
@@ -305,15 +402,27 @@ tf.registerGradient({
     return grads;
   },
 });
-tf.registerKernel({
-  kernelName: GRU_CELL,
-  backendName: "wasm",
-  kernelFunc: gruCellKernel as unknown as tf.KernelFunc,
+tf.registerGradient({
+  kernelName: SPARSE_GATHER,
+  gradFunc: (dys, _saved, attrs) => {
+    const maps = (attrs as unknown as { maps: SparseMap[] }).maps;
+    // tfjs hands a kernel with one output its gradient alone, and null for an unused output.
+    const list = (Array.isArray(dys) ? dys : [dys]) as (tf.Tensor2D | null)[];
+    const used = maps.flatMap((map, j) => list[j] ? [{ dy: list[j]!, map: map.transpose() }] : []);
+    // tfjs asks for this gradient only when some output reaches the loss, so `used` is not empty.
+    return { x: () => sparseSum(used.map((u) => u.dy), used.map((u) => u.map)) };
+  },
 });
-tf.registerKernel({
-  kernelName: GRU_CELL_GRAD,
-  backendName: "wasm",
-  kernelFunc: gruCellGradKernel as unknown as tf.KernelFunc,
+tf.registerGradient({
+  kernelName: MAT_MUL,
+  inputsToSave: ["a", "b"],
+  gradFunc: (dy, saved) => {
+    const [a, b] = saved as tf.Tensor2D[];
+    return {
+      a: () => tf.matMul(dy as tf.Tensor2D, tf.transpose(b)),
+      b: () => tf.matMul(tf.transpose(a), dy as tf.Tensor2D),
+    };
+  },
 });
 tf.registerGradient({
   kernelName: GRU_CELL,

@@ -1,6 +1,10 @@
 /**
- * A trained or training NCF model: config + weights, with batched inference
- * (per-instance predictions, metrics, graph embeddings) and weight files.
+ * A trained or training NCF model: config and weights, with batched
+ * inference: per-instance predictions, metrics, losses and graph embeddings.
+ *
+ * A multi-task model may hold one weight set per task (each task's best
+ * epoch, see train.ts): each task is then evaluated with its own set, and the
+ * graph embeddings come from the first task's (branch).
  *
  * @module
  */
@@ -8,8 +12,15 @@ import * as tf from "@tensorflow/tfjs";
 import { UserError } from "../common/mod.ts";
 import { createEncoding, type EncodingSpec, type ValueEncoding } from "../graph/encode.ts";
 import { type Dataset, TASK_ADDRESS, TASK_BRANCH, TASK_NAMES } from "../graph/types.ts";
-import { type Group, Planner } from "./batch.ts";
-import { ADDRESS_BITS, headLogits, initParams, type Params, propagate, readout } from "./ggnn.ts";
+import { groupByTopology, packGroups, Planner } from "./batch.ts";
+import { headLogits, headLoss, initParams, type Params, propagate, readout } from "./ggnn.ts";
+import {
+  type AddressHead,
+  type AddressHeadSpec,
+  BRANCH_HEAD,
+  createAddressHead,
+  type TaskHead,
+} from "./heads.ts";
 
 /** What the network is and what it is trained for; saved with every model and checkpoint. */
 export interface ModelConfig {
@@ -20,12 +31,18 @@ export interface ModelConfig {
   encoding: EncodingSpec;
   hidden: number;
   steps: number;
-  /** Start nodes from token embeddings (opcodes, operand names) too; the paper starts instructions from zeros. */
+  /** Start every node from its token's embedding too (an instruction's mnemonic, a register's name). */
   tokens: boolean;
+  /**
+   * The token names the model embeds, sorted (row k of `embed/tokens` is `vocabulary[k]`; the
+   * row after the last is the "unknown" token for every other name). Empty without tokens.
+   * Datasets are mapped onto it by name, so their own vocabularies may differ in order and content.
+   */
+  vocabulary: string[];
+  /** The fitted address head (see heads.ts), when the model predicts addresses. */
+  addressHead?: AddressHeadSpec;
   /** Forward edge types of the dataset the model was built for (reverse types are added). */
   edgeTypes: string[];
-  /** Token vocabulary size of that dataset. */
-  vocabularySize: number;
 }
 
 /** Per-instance predictions, columnar, in the order the instances were asked for. */
@@ -36,9 +53,11 @@ export interface Predictions {
   task: Uint8Array;
   /** Branch: predicted probability of taken (NaN for address instances). */
   takenProbability: Float32Array;
-  /** Address: the predicted next address (0n for branch instances). */
+  /** 1 when the model predicts something: always for branches; 0 for an address head's "no prediction". */
+  predicted: Uint8Array;
+  /** Address: the predicted next address (0n for branch instances and for "no prediction"). */
   address: BigUint64Array;
-  /** 1 when the prediction is right (branch: taken decision; address: all 64 bits). */
+  /** 1 when the prediction is right (branch: taken decision; address: all 64 bits); 0 without a prediction. */
   correct: Uint8Array;
   /** Address: 1 when bits 63..6 are right (the 64-byte cache line); branch: same as `correct`. */
   lineCorrect: Uint8Array;
@@ -48,7 +67,19 @@ export interface Predictions {
 export interface Metrics {
   instances: number;
   branch?: { count: number; accuracy: number; mispredictionRate: number };
-  address?: { count: number; lineAccuracy: number; exactAccuracy: number };
+  address?: {
+    count: number;
+    /** Instances with a prediction. */
+    predictions: number;
+    /** `predictions / count`: the share of instances with a prediction. */
+    coverage: number;
+    /** Share of the predictions whose cache line is right (0 without predictions). */
+    accuracy: number;
+    /** Share of all instances whose next cache line is predicted right: the headline. */
+    lineAccuracy: number;
+    /** Share of all instances whose next address is predicted exactly. */
+    exactAccuracy: number;
+  };
 }
 
 /** Options of {@linkcode NcfModel.predict} and {@linkcode NcfModel.embed}. */
@@ -64,70 +95,70 @@ export function taskKinds(task: ModelConfig["task"]): number[] {
   return task === "multi" ? [TASK_BRANCH, TASK_ADDRESS] : [TASK_NAMES.indexOf(task)];
 }
 
-/** Groups `indices` by topology, then cuts each topology's list into chunks of at most `size`. */
-export function groupByTopology(
-  dataset: Dataset,
-  indices: ArrayLike<number>,
-  size: number,
-): Group[] {
-  const byTopology = new Map<number, number[]>();
-  for (let k = 0; k < indices.length; k++) {
-    const i = indices[k];
-    const topo = dataset.instances.topology[i];
-    const list = byTopology.get(topo);
-    if (list) list.push(i);
-    else byTopology.set(topo, [i]);
-  }
-  const groups: Group[] = [];
-  for (const [topology, list] of [...byTopology.entries()].sort((a, b) => a[0] - b[0])) {
-    for (let s = 0; s < list.length; s += size) {
-      groups.push({ topology, instances: list.slice(s, s + size) });
-    }
-  }
-  return groups;
+/** The logits of one task's examples in one batch, as handed to an inference visitor. */
+interface TaskLogits {
+  kind: number;
+  /** Row r is the representative standing for `members[r]`. */
+  members: number[][];
+  logits: Float32Array;
+  width: number;
+  /** Weighted mean loss over the representatives (NaN unless asked for), and their total weight. */
+  loss: number;
+  weight: number;
 }
 
-/** Packs groups into batches of about `batchSize` instances (a batch never splits a group). */
-export function packGroups(groups: Group[], batchSize: number): Group[][] {
-  const batches: Group[][] = [];
-  let current: Group[] = [];
-  let count = 0;
-  for (const g of groups) {
-    current.push(g);
-    count += g.instances.length;
-    if (count >= batchSize) {
-      batches.push(current);
-      current = [];
-      count = 0;
-    }
-  }
-  if (current.length > 0) batches.push(current);
-  return batches;
-}
-
-/** A network with its config and weights. */
+/** A network with its config and weights (one set, or one per task). */
 export class NcfModel {
   readonly encoding: ValueEncoding;
+  /** The address head's decoder, when the model predicts addresses. */
+  readonly addressHead: AddressHead | undefined;
+  /** The weights each task of the model is evaluated with, by task kind (one object when shared). */
+  readonly weights: ReadonlyMap<number, Params>;
   #planners = new WeakMap<Dataset, { pruned: Planner; full: Planner }>();
 
-  constructor(readonly config: ModelConfig, readonly params: Params) {
+  /** A model of `config` with the weights of each of its tasks, by task kind. */
+  constructor(readonly config: ModelConfig, weights: ReadonlyMap<number, Params>) {
     this.encoding = createEncoding(config.encoding);
+    this.addressHead = config.addressHead ? createAddressHead(config.addressHead) : undefined;
+    for (const k of taskKinds(config.task)) {
+      if (!weights.has(k)) throw new Error(`no weights for task ${TASK_NAMES[k]}`);
+    }
+    this.weights = weights;
   }
 
-  /** A new model with fresh weights drawn from `seed`. */
+  /** A new model with fresh weights drawn from `seed`, shared by its tasks. */
   static create(config: ModelConfig, seed: number): NcfModel {
     const encoding = createEncoding(config.encoding);
+    const kinds = taskKinds(config.task);
+    if (kinds.includes(TASK_ADDRESS) && !config.addressHead) {
+      throw new Error("a model that predicts addresses needs its addressHead");
+    }
     const params = initParams({
       hidden: config.hidden,
       steps: config.steps,
       messageTypes: 2 * config.edgeTypes.length,
       encodingWidth: encoding.width,
-      vocabularySize: config.tokens ? config.vocabularySize : 0,
+      tokenRows: config.tokens ? config.vocabulary.length + 1 : 0,
+      heads: {
+        branch: kinds.includes(TASK_BRANCH) ? BRANCH_HEAD.width : undefined,
+        address: config.addressHead ? createAddressHead(config.addressHead).width : undefined,
+      },
     }, seed);
-    return new NcfModel(config, params);
+    return new NcfModel(config, new Map(kinds.map((k) => [k, params])));
   }
 
-  /** Throws a {@linkcode UserError} when `dataset` does not fit this model (edge types, vocabulary). */
+  /** The weights of the model's first task (branch in a multi-task model): what embeddings use. */
+  get params(): Params {
+    return this.weights.get(taskKinds(this.config.task)[0])!;
+  }
+
+  /** The head of each task the model has, by task kind. */
+  get heads(): [TaskHead | undefined, TaskHead | undefined] {
+    const kinds = taskKinds(this.config.task);
+    return [kinds.includes(TASK_BRANCH) ? BRANCH_HEAD : undefined, this.addressHead];
+  }
+
+  /** Throws a {@linkcode UserError} when `dataset` does not fit this model (edge types). */
   checkDataset(dataset: Dataset, where: string): void {
     if (JSON.stringify(dataset.edgeTypes) !== JSON.stringify(this.config.edgeTypes)) {
       throw new UserError(
@@ -135,23 +166,31 @@ export class NcfModel {
         "use a dataset built by the same graph builder version as the model's training set",
       );
     }
-    if (this.config.tokens && dataset.vocabulary.length > this.config.vocabularySize) {
-      throw new UserError(
-        `${where} has ${dataset.vocabulary.length} tokens, the model knows ${this.config.vocabularySize}`,
-        "use a dataset with the training set's vocabulary, or train without --tokens",
-      );
-    }
+  }
+
+  /**
+   * The embedding row of each of `dataset`'s token ids: its name's row in the
+   * model's vocabulary, or the "unknown" row for a name the model never saw.
+   */
+  tokenIds(dataset: Dataset): Int32Array {
+    const row = new Map(this.config.vocabulary.map((name, k) => [name, k]));
+    const unknown = this.config.vocabulary.length;
+    return Int32Array.from(dataset.vocabulary, (name) => row.get(name) ?? unknown);
   }
 
   /** The batch planner for `dataset` (`pruned` for task heads, `full` for graph readouts). */
   planner(dataset: Dataset, kind: "pruned" | "full"): Planner {
     let entry = this.#planners.get(dataset);
     if (!entry) {
+      const unknown = this.config.vocabulary.length;
       const base = {
         steps: this.config.steps,
         hideValues: this.config.staticOnly,
-        useTokens: this.config.tokens,
+        tokens: this.config.tokens
+          ? { ids: this.tokenIds(dataset), unknown, rows: unknown + 1 }
+          : null,
         encoding: this.encoding,
+        heads: this.heads,
       };
       entry = {
         pruned: new Planner(dataset, { ...base, prune: true }),
@@ -162,77 +201,131 @@ export class NcfModel {
     return entry[kind];
   }
 
+  /**
+   * Runs the task heads over `indices` in batches, each task with its own
+   * weights, and hands every batch's logits to `visit`.
+   */
+  #run(
+    dataset: Dataset,
+    indices: ArrayLike<number>,
+    options: InferenceOptions & { withLoss?: boolean },
+    visit: (result: TaskLogits) => void,
+  ): void {
+    const planner = this.planner(dataset, "pruned");
+    const batchSize = options.batchSize ?? 256;
+    const heads = this.heads;
+    const sets = new Map<Params, number[]>();
+    for (const [kind, params] of this.weights) {
+      sets.set(params, [...(sets.get(params) ?? []), kind]);
+    }
+    for (const [params, kinds] of sets) {
+      const mine = Array.from(indices).filter((i) => kinds.includes(dataset.instances.task[i]));
+      for (const batch of packGroups(groupByTopology(dataset, mine, batchSize), batchSize)) {
+        const plan = planner.plan(batch);
+        const outputs = tf.tidy(() => {
+          const states = propagate(params, plan);
+          return plan.tasks.map((ex, kind) => {
+            if (ex.count === 0 || !kinds.includes(kind)) return undefined;
+            const logits = headLogits(
+              params,
+              kind === TASK_BRANCH ? "branch" : "address",
+              states,
+              ex,
+            );
+            const loss = options.withLoss ? headLoss(logits, ex, heads[kind]!.loss) : undefined;
+            return { logits, loss };
+          });
+        });
+        outputs.forEach((out, kind) => {
+          if (!out) return;
+          const ex = plan.tasks[kind];
+          visit({
+            kind,
+            members: ex.members,
+            logits: out.logits.dataSync() as Float32Array,
+            width: out.logits.shape[1],
+            loss: out.loss ? out.loss.dataSync()[0] : NaN,
+            weight: ex.weight.reduce((a, b) => a + b, 0),
+          });
+          tf.dispose([out.logits, ...(out.loss ? [out.loss] : [])]);
+        });
+        options.onBatch?.(batch.reduce((s, g) => s + g.instances.length, 0));
+      }
+    }
+  }
+
   /** The model's prediction for each instance in `indices` (any order; results follow it). */
   predict(
     dataset: Dataset,
     indices: ArrayLike<number>,
     options: InferenceOptions = {},
   ): Predictions {
+    return this.#predictAndScore(dataset, indices, { ...options, withLoss: false }).predictions;
+  }
+
+  /**
+   * Predictions and each task's weighted mean loss (indexed by task kind;
+   * NaN for a task without instances in `indices`).
+   */
+  predictWithLoss(
+    dataset: Dataset,
+    indices: ArrayLike<number>,
+    options: InferenceOptions = {},
+  ): { predictions: Predictions; loss: [number, number] } {
+    return this.#predictAndScore(dataset, indices, { ...options, withLoss: true });
+  }
+
+  #predictAndScore(
+    dataset: Dataset,
+    indices: ArrayLike<number>,
+    options: InferenceOptions & { withLoss: boolean },
+  ): { predictions: Predictions; loss: [number, number] } {
     const n = indices.length;
     const out: Predictions = {
       instance: Uint32Array.from(indices),
       task: new Uint8Array(n),
       takenProbability: new Float32Array(n).fill(NaN),
+      predicted: new Uint8Array(n),
       address: new BigUint64Array(n),
       correct: new Uint8Array(n),
       lineCorrect: new Uint8Array(n),
     };
     const slot = new Map<number, number>();
     for (let k = 0; k < n; k++) slot.set(indices[k], k);
-    const planner = this.planner(dataset, "pruned");
-    const batchSize = options.batchSize ?? 256;
+    const lossSum = [0, 0], lossWeight = [0, 0];
     const inst = dataset.instances;
-    for (const batch of packGroups(groupByTopology(dataset, indices, batchSize), batchSize)) {
-      const plan = planner.plan(batch);
-      const tensors = tf.tidy(() => {
-        const states = propagate(this.params, plan);
-        return plan.tasks.map((ex, kind) =>
-          ex.count === 0
-            ? tf.zeros([0])
-            : headLogits(this.params, kind === TASK_BRANCH ? "branch" : "address", states, ex)
-        );
-      });
-      const results = tensors.map((t) => t.dataSync() as Float32Array);
-      tf.dispose(tensors);
-      plan.tasks.forEach((ex, kind) => {
-        const logits = results[kind];
-        if (ex.count === 0) return;
-        ex.members.forEach((members, r) => {
+    this.#run(dataset, indices, options, ({ kind, members, logits, width, loss, weight }) => {
+      lossSum[kind] += loss * weight;
+      lossWeight[kind] += weight;
+      members.forEach((ms, r) => {
+        for (const i of ms) {
+          const k = slot.get(i)!;
           if (kind === TASK_BRANCH) {
-            const prob = 1 / (1 + Math.exp(-logits[r]));
-            for (const i of members) {
-              const k = slot.get(i)!;
-              out.task[k] = kind;
-              out.takenProbability[k] = prob;
-              out.correct[k] = out.lineCorrect[k] = Number(
-                (logits[r] > 0 ? 1n : 0n) === inst.label[i],
-              );
-            }
-          } else {
-            let lo = 0, hi = 0;
-            for (let j = 0; j < 32; j++) {
-              if (logits[r * ADDRESS_BITS + j] > 0) lo |= 1 << j;
-              if (logits[r * ADDRESS_BITS + 32 + j] > 0) hi |= 1 << j;
-            }
-            const address = (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0);
-            for (const i of members) {
-              const k = slot.get(i)!;
-              out.task[k] = kind;
-              out.address[k] = address;
-              out.correct[k] = Number(address === inst.label[i]);
-              out.lineCorrect[k] = Number(address >> 6n === inst.label[i] >> 6n);
-            }
+            out.predicted[k] = 1;
+            out.takenProbability[k] = 1 / (1 + Math.exp(-logits[r]));
+            out.correct[k] = out.lineCorrect[k] = Number(
+              (logits[r] > 0 ? 1n : 0n) === inst.label[i],
+            );
+            continue;
           }
-        });
+          const address = this.addressHead!.decode(logits, r * width, inst.currentAddress[i]);
+          if (address === undefined) continue;
+          out.predicted[k] = 1;
+          out.address[k] = address;
+          out.correct[k] = Number(address === inst.label[i]);
+          out.lineCorrect[k] = Number(address >> 6n === inst.label[i] >> 6n);
+        }
       });
-      options.onBatch?.(batch.reduce((s, g) => s + g.instances.length, 0));
-    }
-    return out;
+    });
+    for (let k = 0; k < n; k++) out.task[k] = inst.task[indices[k]];
+    const loss = [0, 1].map((k) => lossWeight[k] > 0 ? lossSum[k] / lossWeight[k] : NaN);
+    return { predictions: out, loss: loss as [number, number] };
   }
 
   /**
    * Graph embeddings `[indices.length, H]` (row k for instance indices[k]):
-   * the gated readout or the mean final node state over every node.
+   * the gated readout or the mean final node state over every node, with the
+   * weights of the model's first task ({@linkcode params}).
    */
   embed(
     dataset: Dataset,
@@ -262,7 +355,9 @@ export class NcfModel {
 
   /** Frees the weights' tensor memory; the model is unusable afterwards. */
   dispose(): void {
-    for (const v of this.params.values()) v.dispose();
+    for (const params of new Set(this.weights.values())) {
+      for (const v of params.values()) v.dispose();
+    }
   }
 
   /** Metrics of this model on `indices` (see {@linkcode Metrics}). */
@@ -274,77 +369,28 @@ export class NcfModel {
 /** Aggregates per-instance predictions into {@linkcode Metrics}. */
 export function metricsOf(p: Predictions): Metrics {
   const metrics: Metrics = { instances: p.instance.length };
-  let nb = 0, cb = 0, na = 0, line = 0, exact = 0;
+  let nb = 0, cb = 0, na = 0, predicted = 0, line = 0, exact = 0;
   for (let k = 0; k < p.instance.length; k++) {
     if (p.task[k] === TASK_BRANCH) {
       nb++;
       cb += p.correct[k];
     } else {
       na++;
+      predicted += p.predicted[k];
       line += p.lineCorrect[k];
       exact += p.correct[k];
     }
   }
   if (nb > 0) metrics.branch = { count: nb, accuracy: cb / nb, mispredictionRate: 1 - cb / nb };
-  if (na > 0) metrics.address = { count: na, lineAccuracy: line / na, exactAccuracy: exact / na };
+  if (na > 0) {
+    metrics.address = {
+      count: na,
+      predictions: predicted,
+      coverage: predicted / na,
+      accuracy: predicted > 0 ? line / predicted : 0,
+      lineAccuracy: line / na,
+      exactAccuracy: exact / na,
+    };
+  }
   return metrics;
-}
-
-const WEIGHTS_MAGIC = "NCFW";
-
-/** Serialises named float32 tensors and a JSON header into one buffer: magic, header length, header, data. */
-export function encodeTensors(
-  header: Record<string, unknown>,
-  tensors: Map<string, tf.Tensor>,
-): Uint8Array {
-  const names = [...tensors.keys()].sort();
-  const shapes = names.map((n) => tensors.get(n)!.shape);
-  const head = new TextEncoder().encode(JSON.stringify({ ...header, tensors: { names, shapes } }));
-  const padded = Math.ceil((8 + head.length) / 4) * 4;
-  const total = names.reduce((s, n) => s + tensors.get(n)!.size, 0);
-  const buf = new Uint8Array(padded + total * 4);
-  buf.set(new TextEncoder().encode(WEIGHTS_MAGIC), 0);
-  new DataView(buf.buffer).setUint32(4, head.length, true);
-  buf.set(head, 8);
-  const data = new Float32Array(buf.buffer, padded, total);
-  let offset = 0;
-  for (const n of names) {
-    const values = tensors.get(n)!.dataSync() as Float32Array;
-    data.set(values, offset);
-    offset += values.length;
-  }
-  return buf;
-}
-
-/** Reads a buffer written by {@linkcode encodeTensors}. */
-export function decodeTensors(
-  buf: Uint8Array,
-  where: string,
-): {
-  header: Record<string, unknown>;
-  arrays: Map<string, { shape: number[]; values: Float32Array }>;
-} {
-  if (buf.length < 8 || new TextDecoder().decode(buf.subarray(0, 4)) !== WEIGHTS_MAGIC) {
-    throw new UserError(
-      `${where} is not an ncf weights file`,
-      "pass a model folder written by `deno task train`",
-    );
-  }
-  const headLength = new DataView(buf.buffer, buf.byteOffset).getUint32(4, true);
-  const header = JSON.parse(new TextDecoder().decode(buf.subarray(8, 8 + headLength)));
-  const padded = Math.ceil((8 + headLength) / 4) * 4;
-  const copy = buf.slice(padded);
-  const data = new Float32Array(copy.buffer, 0, copy.length / 4);
-  const arrays = new Map<string, { shape: number[]; values: Float32Array }>();
-  let offset = 0;
-  const { names, shapes } = header.tensors as { names: string[]; shapes: number[][] };
-  names.forEach((n, i) => {
-    const size = shapes[i].reduce((a, b) => a * b, 1);
-    arrays.set(n, { shape: shapes[i], values: data.subarray(offset, offset + size) });
-    offset += size;
-  });
-  if (offset !== data.length) {
-    throw new UserError(`${where} is truncated or corrupt`, "retrain the model");
-  }
-  return { header, arrays };
 }

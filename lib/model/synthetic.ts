@@ -27,7 +27,7 @@ import {
 } from "../graph/types.ts";
 import { EDGE_TYPES } from "../graph/static.ts";
 import { REGISTERS } from "../trace/types.ts";
-import { Rng } from "../workloads/random.ts";
+import { Rng } from "../common/random.ts";
 
 const OPCODES = [
   "mov",
@@ -66,20 +66,116 @@ export interface SyntheticOptions {
   addressStride?: number;
 }
 
-interface Draft {
-  kind: number[];
-  token: number[];
-  src: number[];
-  dst: number[];
-  type: number[];
-  values: number[];
-}
-
 // Synthetic graphs use the graph builder's edge types (a subset of them).
 const E = Object.fromEntries(EDGE_TYPES.map((name, i) => [name, i])) as Record<
   typeof EDGE_TYPES[number],
   number
 >;
+
+/** A topology being drawn: nodes, edges and which registers instructions last wrote. */
+class Draft {
+  kind: number[] = [];
+  token: number[] = [];
+  src: number[] = [];
+  dst: number[] = [];
+  type: number[] = [];
+  values: number[] = [];
+  instructions: number[] = [];
+  lastWriter = new Map<string, number>();
+
+  constructor(readonly rng: Rng, readonly builder: DatasetBuilder) {}
+
+  node(kind: number, token: string, isValue: boolean): number {
+    this.kind.push(kind);
+    this.token.push(this.builder.token(token));
+    if (isValue) this.values.push(this.kind.length - 1);
+    return this.kind.length - 1;
+  }
+
+  edge(s: number, t: number, type: number): void {
+    this.src.push(s);
+    this.dst.push(t);
+    this.type.push(type);
+  }
+
+  /** A random register read by `instr` as operand `position` (with a def-use edge from its last writer). */
+  register(instr: number, position: number): number {
+    const name = REGISTER_NAMES[this.rng.int(0, REGISTER_NAMES.length)];
+    const v = this.node(NODE_VARIABLE, name, true);
+    this.edge(v, instr, E[`data_in_${position}` as "data_in_0"]);
+    const writer = this.lastWriter.get(name);
+    if (writer !== undefined) this.edge(writer, instr, E.def_use);
+    return v;
+  }
+
+  /** A memory operand of `instr`: pseudo node from base (+ index) + displacement; returns the pseudo node. */
+  memory(instr: number, position: number): number {
+    const rng = this.rng;
+    const pseudo = this.node(NODE_PSEUDO, "addr", true);
+    this.edge(
+      this.node(NODE_VARIABLE, REGISTER_NAMES[rng.int(0, REGISTER_NAMES.length)], true),
+      pseudo,
+      E.address_base,
+    );
+    if (rng.float() < 0.4) {
+      this.edge(
+        this.node(NODE_VARIABLE, REGISTER_NAMES[rng.int(0, 8)], true),
+        pseudo,
+        E.address_index,
+      );
+    }
+    this.edge(this.node(NODE_VARIABLE, "imm", true), pseudo, E.address_displacement);
+    const mem = this.node(NODE_VARIABLE, "mem", true);
+    this.edge(pseudo, mem, E.address_base);
+    this.edge(mem, instr, E[`data_in_${position}` as "data_in_0"]);
+    return pseudo;
+  }
+
+  /** One random instruction after the previous one, with its operands. */
+  instruction(): void {
+    const { rng, instructions } = this;
+    const instr = this.node(NODE_INSTRUCTION, OPCODES[rng.int(0, OPCODES.length - 3)], false);
+    if (instructions.length > 0) {
+      this.edge(instructions[instructions.length - 1], instr, E.control_next);
+    }
+    if (instructions.length > 2 && rng.float() < 0.05) {
+      this.edge(instructions[rng.int(0, instructions.length - 1)], instr, E.control_target);
+    }
+    instructions.push(instr);
+    const operands = 1 + rng.int(0, 2);
+    for (let o = 0; o < operands; o++) {
+      if (rng.float() < 0.2) this.memory(instr, o);
+      else this.register(instr, o);
+    }
+    if (rng.float() < 0.7) {
+      const name = REGISTER_NAMES[rng.int(0, REGISTER_NAMES.length)];
+      this.edge(instr, this.node(NODE_VARIABLE, name, true), E.data_out);
+      this.lastWriter.set(name, instr);
+    }
+  }
+
+  /**
+   * The task site after the last instruction: `cmp` + `jcc` (branch) or a
+   * load's pseudo node (address); returns the task node and the node whose
+   * value decides the label.
+   */
+  taskSite(task: TaskName): { taskNode: number; signalNode: number } {
+    const last = this.instructions[this.instructions.length - 1];
+    if (task === "branch") {
+      const compare = this.node(NODE_INSTRUCTION, "cmp", false);
+      if (last !== undefined) this.edge(last, compare, E.control_next);
+      const signalNode = this.register(compare, 0);
+      this.register(compare, 1);
+      const taskNode = this.node(NODE_INSTRUCTION, "jcc", false);
+      this.edge(compare, taskNode, E.control_next);
+      return { taskNode, signalNode };
+    }
+    const load = this.node(NODE_INSTRUCTION, "mov", false);
+    if (last !== undefined) this.edge(last, load, E.control_next);
+    const taskNode = this.memory(load, 0);
+    return { taskNode, signalNode: taskNode };
+  }
+}
 
 /** Draws one topology; returns it with the value node (index into valueNodes) that drives its label. */
 function drawTopology(
@@ -88,82 +184,10 @@ function drawTopology(
   task: TaskName,
   targetNodes: number,
 ): { topology: Topology; signal: number } {
-  const d: Draft = { kind: [], token: [], src: [], dst: [], type: [], values: [] };
-  const node = (kind: number, token: string, isValue: boolean) => {
-    d.kind.push(kind);
-    d.token.push(builder.token(token));
-    if (isValue) d.values.push(d.kind.length - 1);
-    return d.kind.length - 1;
-  };
-  const edge = (s: number, t: number, type: number) => {
-    d.src.push(s);
-    d.dst.push(t);
-    d.type.push(type);
-  };
-  const instructions: number[] = [];
-  const lastWriter = new Map<string, number>();
-  const register = (instr: number, position: number) => {
-    const name = REGISTER_NAMES[rng.int(0, REGISTER_NAMES.length)];
-    const v = node(NODE_VARIABLE, name, true);
-    edge(v, instr, E[`data_in_${position}` as "data_in_0"]);
-    const writer = lastWriter.get(name);
-    if (writer !== undefined) edge(writer, instr, E.def_use);
-    return v;
-  };
-  const memory = (instr: number, position: number) => {
-    const pseudo = node(NODE_PSEUDO, "addr", true);
-    edge(
-      node(NODE_VARIABLE, REGISTER_NAMES[rng.int(0, REGISTER_NAMES.length)], true),
-      pseudo,
-      E.address_base,
-    );
-    if (rng.float() < 0.4) {
-      edge(node(NODE_VARIABLE, REGISTER_NAMES[rng.int(0, 8)], true), pseudo, E.address_index);
-    }
-    edge(node(NODE_VARIABLE, "imm", true), pseudo, E.address_displacement);
-    const mem = node(NODE_VARIABLE, "mem", true);
-    edge(pseudo, mem, E.address_base);
-    edge(mem, instr, E[`data_in_${position}` as "data_in_0"]);
-    return pseudo;
-  };
+  const d = new Draft(rng, builder);
   // Body: random instructions until the node budget is nearly used.
-  while (d.kind.length < targetNodes - 8) {
-    const instr = node(NODE_INSTRUCTION, OPCODES[rng.int(0, OPCODES.length - 3)], false);
-    if (instructions.length > 0) {
-      edge(instructions[instructions.length - 1], instr, E.control_next);
-    }
-    if (instructions.length > 2 && rng.float() < 0.05) {
-      edge(instructions[rng.int(0, instructions.length - 1)], instr, E.control_target);
-    }
-    instructions.push(instr);
-    const operands = 1 + rng.int(0, 2);
-    for (let o = 0; o < operands; o++) {
-      if (rng.float() < 0.2) memory(instr, o);
-      else register(instr, o);
-    }
-    if (rng.float() < 0.7) {
-      const name = REGISTER_NAMES[rng.int(0, REGISTER_NAMES.length)];
-      edge(instr, node(NODE_VARIABLE, name, true), E.data_out);
-      lastWriter.set(name, instr);
-    }
-  }
-  // The task site at the end.
-  const last = instructions[instructions.length - 1];
-  let taskNode: number;
-  let signalNode: number;
-  if (task === "branch") {
-    const compare = node(NODE_INSTRUCTION, "cmp", false);
-    if (last !== undefined) edge(last, compare, E.control_next);
-    signalNode = register(compare, 0);
-    register(compare, 1);
-    taskNode = node(NODE_INSTRUCTION, "jcc", false);
-    edge(compare, taskNode, E.control_next);
-  } else {
-    const load = node(NODE_INSTRUCTION, "mov", false);
-    if (last !== undefined) edge(last, load, E.control_next);
-    taskNode = memory(load, 0);
-    signalNode = taskNode;
-  }
+  while (d.kind.length < targetNodes - 8) d.instruction();
+  const { taskNode, signalNode } = d.taskSite(task);
   const topology: Topology = {
     nodeKind: Uint8Array.from(d.kind),
     token: Int32Array.from(d.token),
@@ -213,10 +237,11 @@ export function syntheticDataset(options: SyntheticOptions): Dataset {
       const known = new Uint8Array(n).fill(1);
       for (let v = 0; v < n; v++) values[v] = drawValue(rng);
       let label: bigint;
+      let currentAddress = 0n;
       if (task === "branch") {
         label = (values[signal] >> 3n) & 1n;
       } else {
-        values[signal] = 0x5555_5555_0000n + BigInt(8 * rng.int(0, 1 << 12));
+        values[signal] = currentAddress = 0x5555_5555_0000n + BigInt(8 * rng.int(0, 1 << 12));
         label = values[signal] + stride;
       }
       const frac = k / options.instances;
@@ -235,6 +260,7 @@ export function syntheticDataset(options: SyntheticOptions): Dataset {
         icount: k,
         source,
         site: t,
+        currentAddress,
       });
     }
   }

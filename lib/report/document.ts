@@ -128,12 +128,13 @@ function inlineHtml(text: Text): string {
 }
 
 const CSS = `
-body { font-family: "DejaVu Sans", Arial, sans-serif; color: #222; max-width: 1000px;
+body { font-family: "DejaVu Sans", Arial, sans-serif; color: #222; max-width: 1200px;
   margin: 2em auto; padding: 0 1em; line-height: 1.5; }
 h1 { font-size: 1.8em; border-bottom: 2px solid #d62728; padding-bottom: .2em; }
 h2 { margin-top: 2em; border-bottom: 1px solid #ddd; padding-bottom: .2em; }
 table { border-collapse: collapse; margin: 1em 0; font-size: .9em; }
-th, td { border: 1px solid #ccc; padding: .3em .6em; vertical-align: top; overflow-wrap: anywhere; }
+th, td { border: 1px solid #ccc; padding: .3em .6em; vertical-align: top; overflow-wrap: break-word; }
+td:has(> .badge) { white-space: nowrap; }
 th { background: #f3f3f3; text-align: left; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 figure { margin: 1em 0; }

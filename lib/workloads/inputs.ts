@@ -12,7 +12,7 @@ import { fileURLToPath } from "node:url";
 import { CACHE_DIR, isUpToDate, sha256File } from "../common/mod.ts";
 import { GENERATORS } from "./generators/mod.ts";
 import type { InputSpec, ParamValue, WorkloadSpec } from "./manifest.ts";
-import { Rng } from "./random.ts";
+import { Rng } from "../common/random.ts";
 
 /** Name of the stamp file inside each input folder. */
 export const INPUT_STAMP = "input.json";
@@ -50,7 +50,7 @@ function recipeOf(spec: WorkloadSpec, input: InputSpec) {
 /** The generators' source files: editing any of them makes inputs stale. */
 async function generatorSources(): Promise<string[]> {
   const here = dirname(fileURLToPath(import.meta.url));
-  const files = [join(here, "random.ts")];
+  const files = [join(here, "..", "common", "random.ts")];
   for await (const entry of Deno.readDir(join(here, "generators"))) {
     if (entry.isFile && entry.name.endsWith(".ts")) {
       files.push(join(here, "generators", entry.name));

@@ -27,8 +27,6 @@ export type { InputFiles } from "./inputs.ts";
 export { binaryPath, buildProgram, WORKLOADS_BUILD_DIR } from "./build.ts";
 export { GENERATORS } from "./generators/mod.ts";
 export type { GeneratorContext, InputGenerator } from "./generators/mod.ts";
-export { Rng } from "./random.ts";
-export type { Seed } from "./random.ts";
 export { runNative } from "./native.ts";
 export {
   DEFAULT_SNAPSHOTS,

@@ -16,13 +16,7 @@
  * @module
  */
 import { join } from "node:path";
-import {
-  atomicWriteJson,
-  CACHE_DIR,
-  Progress,
-  sha256File,
-  UserError,
-} from "../common/mod.ts";
+import { atomicWriteJson, CACHE_DIR, Progress, sha256File, UserError } from "../common/mod.ts";
 import { summarizeTrace, traceProgram, TRACER_BINARY } from "../trace/mod.ts";
 import { listWorkloads, type Scale, type WorkloadSpec } from "./manifest.ts";
 import { type ResolvedRun, resolveWorkload } from "./resolve.ts";

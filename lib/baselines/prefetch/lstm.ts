@@ -21,7 +21,7 @@
  * @module
  */
 import { Progress, UserError } from "../../common/mod.ts";
-import { Rng } from "../../workloads/random.ts";
+import { Rng } from "../../common/random.ts";
 import { initBackend, tf } from "../../model/backend.ts";
 import { matMul2d, SparseMap, sparseSum } from "../../model/kernels.ts";
 import type { LoadStream } from "./loads.ts";

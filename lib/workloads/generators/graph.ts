@@ -11,7 +11,7 @@
  */
 import { join } from "node:path";
 import { atomicWriteFile } from "../../common/mod.ts";
-import type { Rng } from "../random.ts";
+import type { Rng } from "../../common/random.ts";
 import type { InputGenerator } from "./types.ts";
 
 /** Directed edges (src[i] -> dst[i]) of an R-MAT graph with 2^scale nodes. */

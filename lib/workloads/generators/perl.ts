@@ -7,7 +7,7 @@
  */
 import { join } from "node:path";
 import { atomicWriteFile } from "../../common/mod.ts";
-import type { Rng } from "../random.ts";
+import type { Rng } from "../../common/random.ts";
 import { makeVocabulary, sentence, ZipfSampler } from "./text.ts";
 import type { InputGenerator } from "./types.ts";
 

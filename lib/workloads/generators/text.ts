@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { Rng } from "../random.ts";
+import type { Rng } from "../../common/random.ts";
 
 const ONSETS = [
   "",

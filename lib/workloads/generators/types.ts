@@ -4,7 +4,7 @@
  * @module
  */
 import type { ParamValue } from "../manifest.ts";
-import type { Rng } from "../random.ts";
+import type { Rng } from "../../common/random.ts";
 
 /** What a generator gets: where to write, its parameters and a seeded stream. */
 export interface GeneratorContext {

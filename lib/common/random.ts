@@ -1,6 +1,6 @@
 /**
- * A small seeded pseudo-random generator, so that every generated input is the
- * same bytes on every machine and every run.
+ * A small seeded pseudo-random generator, so that every generated input,
+ * sample and initial weight is the same on every machine and every run.
  *
  * The stream is xoshiro128** (32-bit words: fast in JavaScript without
  * BigInt), seeded through splitmix64 from a number, bigint or string seed.

@@ -1,0 +1,200 @@
+/**
+ * The task heads' outputs: what a head is trained to output for an instance
+ * (its target row), which loss compares them, and how outputs decode back
+ * into a prediction.
+ *
+ * | head                  | outputs | target row                                             | loss    |
+ * |-----------------------|---------|--------------------------------------------------------|---------|
+ * | branch                | 1       | taken (1) or not (0)                                   | BCE     |
+ * | address `delta-class` | C + 1   | one-hot of the line delta's class; index C = "other"   | softmax |
+ * | address `delta-bits`  | 58      | bit j of the line delta, two's complement mod 2^58     | BCE     |
+ * | address `absolute`    | 64      | bit j of the next address (the paper's head)           | BCE     |
+ *
+ * The line delta is `(next >> 6) - (current >> 6)`: how many 64-byte cache
+ * lines the load moves between this execution and the next, read relative to
+ * the address it accesses now ({@linkcode InstanceTable.currentAddress}), as
+ * stride prefetchers and the embedding LSTM of Hashemi et al. do. The cache-line
+ * metric scores exactly these bits, so the delta heads spend no loss on the
+ * offset inside a line; their predicted address keeps the current offset.
+ * `delta-class` predicts nothing ("no prediction") when "other" wins: a delta
+ * outside the C most frequent of the train split.
+ *
+ * @module
+ */
+import type { InstanceTable } from "../graph/types.ts";
+
+/** Names of the address heads (`train --address-head`). */
+export const ADDRESS_HEAD_NAMES = ["delta-class", "delta-bits", "absolute"] as const;
+/** An address head's name. */
+export type AddressHeadName = typeof ADDRESS_HEAD_NAMES[number];
+
+/** A fitted address head, stored in the model config. */
+export type AddressHeadSpec =
+  /** `deltas`: the class vocabulary, most frequent first, as signed decimal strings of line deltas. */
+  | { name: "delta-class"; deltas: string[] }
+  | { name: "delta-bits" }
+  | { name: "absolute" };
+
+/** Bits of the offset inside a 64-byte cache line. */
+export const LINE_OFFSET_BITS = 6n;
+/** Bits of a line number (and of a line delta, modulo 2^58). */
+export const LINE_BITS = 58;
+/** Bits of an address. */
+export const ADDRESS_BITS = 64;
+/** A line delta needs this many occurrences in the train split to become a class. */
+export const MIN_DELTA_COUNT = 2;
+/** Default number of `delta-class` classes (besides "other"). */
+export const DEFAULT_DELTA_CLASSES = 128;
+
+/** How a head's outputs are trained. */
+export interface TaskHead {
+  /** Outputs per example. */
+  readonly width: number;
+  /** `bce`: independent sigmoid outputs; `softmax`: one class among `width`. */
+  readonly loss: "bce" | "softmax";
+  /** Adds instance `i`'s target row to `out[offset .. offset + width)` (merged instances are averaged). */
+  addTarget(instances: InstanceTable, i: number, out: Float64Array, offset: number): void;
+}
+
+/** An address head: a {@linkcode TaskHead} that also decodes its outputs. */
+export interface AddressHead extends TaskHead {
+  readonly spec: AddressHeadSpec;
+  /**
+   * The next address predicted by `logits[offset .. offset + width)` for an
+   * instance that accesses `current` now, or `undefined` for "no prediction".
+   */
+  decode(logits: ArrayLike<number>, offset: number, current: bigint): bigint | undefined;
+}
+
+/** The branch head: one logit, taken when positive. */
+export const BRANCH_HEAD: TaskHead = {
+  width: 1,
+  loss: "bce",
+  addTarget(instances, i, out, offset) {
+    out[offset] += Number(instances.label[i]);
+  },
+};
+
+const LINE_MASK = (1n << BigInt(LINE_BITS)) - 1n;
+const OFFSET_MASK = (1n << LINE_OFFSET_BITS) - 1n;
+
+/** The signed line delta `(next >> 6) - (current >> 6)` of two 64-bit addresses. */
+export function lineDelta(current: bigint, next: bigint): bigint {
+  return (next >> LINE_OFFSET_BITS) - (current >> LINE_OFFSET_BITS);
+}
+
+/** The address `delta` lines away from `current`, at the same offset inside the line (mod 2^64). */
+export function addLines(current: bigint, delta: bigint): bigint {
+  const line = ((current >> LINE_OFFSET_BITS) + delta) & LINE_MASK;
+  return (line << LINE_OFFSET_BITS) | (current & OFFSET_MASK);
+}
+
+/** Adds the bits of `value` (LSB first, `bits` of them) to `out[offset ..]`. */
+function addBits(value: bigint, bits: number, out: Float64Array, offset: number): void {
+  const lo = Number(value & 0xffffffffn), hi = Number((value >> 32n) & 0xffffffffn);
+  for (let j = 0; j < bits; j++) out[offset + j] += j < 32 ? (lo >>> j) & 1 : (hi >>> (j - 32)) & 1;
+}
+
+/** The value whose bits (LSB first) are the positive logits `logits[offset .. offset + bits)`. */
+function decodeBits(logits: ArrayLike<number>, offset: number, bits: number): bigint {
+  let lo = 0, hi = 0;
+  for (let j = 0; j < bits; j++) {
+    if (!(logits[offset + j] > 0)) continue;
+    if (j < 32) lo |= 1 << j;
+    else hi |= 1 << (j - 32);
+  }
+  return (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0);
+}
+
+function deltaClassHead(deltas: string[]): AddressHead {
+  const classOf = new Map(deltas.map((d, k) => [BigInt(d), k]));
+  const values = deltas.map(BigInt);
+  const other = deltas.length;
+  return {
+    spec: { name: "delta-class", deltas },
+    width: deltas.length + 1,
+    loss: "softmax",
+    addTarget(instances, i, out, offset) {
+      const d = lineDelta(instances.currentAddress[i], instances.label[i]);
+      out[offset + (classOf.get(d) ?? other)] += 1;
+    },
+    decode(logits, offset, current) {
+      let best = 0;
+      for (let k = 1; k <= other; k++) if (logits[offset + k] > logits[offset + best]) best = k;
+      return best === other ? undefined : addLines(current, values[best]);
+    },
+  };
+}
+
+const DELTA_BITS_HEAD: AddressHead = {
+  spec: { name: "delta-bits" },
+  width: LINE_BITS,
+  loss: "bce",
+  addTarget(instances, i, out, offset) {
+    const d = lineDelta(instances.currentAddress[i], instances.label[i]) & LINE_MASK;
+    addBits(d, LINE_BITS, out, offset);
+  },
+  decode(logits, offset, current) {
+    return addLines(current, decodeBits(logits, offset, LINE_BITS));
+  },
+};
+
+const ABSOLUTE_HEAD: AddressHead = {
+  spec: { name: "absolute" },
+  width: ADDRESS_BITS,
+  loss: "bce",
+  addTarget(instances, i, out, offset) {
+    addBits(instances.label[i], ADDRESS_BITS, out, offset);
+  },
+  decode(logits, offset) {
+    return decodeBits(logits, offset, ADDRESS_BITS);
+  },
+};
+
+/** The address head a (fitted) spec describes. */
+export function createAddressHead(spec: AddressHeadSpec): AddressHead {
+  switch (spec.name) {
+    case "delta-class":
+      return deltaClassHead(spec.deltas);
+    case "delta-bits":
+      return DELTA_BITS_HEAD;
+    case "absolute":
+      return ABSOLUTE_HEAD;
+  }
+}
+
+/** Options of {@linkcode fitAddressHead}. */
+export interface FitAddressHeadOptions {
+  /** `delta-class`: at most this many classes besides "other" (default {@linkcode DEFAULT_DELTA_CLASSES}). */
+  deltaClasses?: number;
+}
+
+/**
+ * The spec of address head `name` fitted to the training instances `train`
+ * (address instances): for `delta-class`, the line deltas seen at least
+ * {@linkcode MIN_DELTA_COUNT} times, most frequent first (ties: smaller
+ * magnitude, then the negative one first), at most `deltaClasses` of them.
+ */
+export function fitAddressHead(
+  name: AddressHeadName,
+  instances: InstanceTable,
+  train: ArrayLike<number>,
+  options: FitAddressHeadOptions = {},
+): AddressHeadSpec {
+  if (name !== "delta-class") return { name };
+  const counts = new Map<bigint, number>();
+  for (let k = 0; k < train.length; k++) {
+    const i = train[k];
+    const d = lineDelta(instances.currentAddress[i], instances.label[i]);
+    counts.set(d, (counts.get(d) ?? 0) + 1);
+  }
+  const abs = (d: bigint) => (d < 0n ? -d : d);
+  const deltas = [...counts]
+    .filter(([, n]) => n >= MIN_DELTA_COUNT)
+    .sort(([a, n], [b, m]) =>
+      m - n || (abs(a) < abs(b) ? -1 : abs(a) > abs(b) ? 1 : a < b ? -1 : 1)
+    )
+    .slice(0, options.deltaClasses ?? DEFAULT_DELTA_CLASSES)
+    .map(([d]) => d.toString());
+  return { name, deltas };
+}
