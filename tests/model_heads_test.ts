@@ -15,8 +15,11 @@ import {
 } from "../lib/model/heads.ts";
 import { metricsOf, type Predictions } from "../lib/model/model.ts";
 
-/** Address instances (current, next) of one one-node topology. */
-function instances(pairs: [bigint, bigint][]): InstanceTable {
+/** An access at `current` that read no pointer. */
+const at = (current: bigint) => ({ current, value: 0n });
+
+/** Address instances (current, next, value read) of one one-node topology. */
+function instances(pairs: [bigint, bigint, bigint?][]): InstanceTable {
   const b = new DatasetBuilder({ edgeTypes: ["e"], vocabulary: ["address"] });
   const topology = b.addTopology({
     nodeKind: Uint8Array.of(2),
@@ -28,7 +31,7 @@ function instances(pairs: [bigint, bigint][]): InstanceTable {
     valueNodes: Int32Array.of(0),
   });
   const source = b.source({ workload: "w", input: "i" });
-  pairs.forEach(([current, next], k) =>
+  pairs.forEach(([current, next, value], k) =>
     b.addInstance({
       topology,
       task: "address",
@@ -40,6 +43,7 @@ function instances(pairs: [bigint, bigint][]): InstanceTable {
       source,
       site: 0,
       currentAddress: current,
+      currentValue: value ?? 0n,
     })
   );
   return b.finish().instances;
@@ -83,10 +87,38 @@ Deno.test("delta-class: the train split's frequent deltas are the classes; other
   assert.deepEqual(target(head, 0), [1, 0, 0]);
   assert.deepEqual(target(head, 3), [0, 1, 0], "a negative delta has its class");
   assert.deepEqual(target(head, 5), [0, 0, 1], "a delta outside the vocabulary is 'other'");
-  assert.equal(head.decode([0.1, 2, -1], 0, BASE + 640n), BASE + 640n - 192n);
-  assert.equal(head.decode([5, 0, 1], 0, BASE + 8n), BASE + 72n);
-  assert.equal(head.decode([0, 1, 3], 0, BASE), undefined, "'other' wins: no prediction");
-  assert.equal(head.decode([9, 9, 0, 0, 1, 3], 3, BASE), undefined, "reads its own row");
+  assert.equal(head.decode([0.1, 2, -1], 0, at(BASE + 640n)), BASE + 640n - 192n);
+  assert.equal(head.decode([5, 0, 1], 0, at(BASE + 8n)), BASE + 72n);
+  assert.equal(head.decode([0, 1, 3], 0, at(BASE)), undefined, "'other' wins: no prediction");
+  assert.equal(head.decode([9, 9, 0, 0, 1, 3], 3, at(BASE)), undefined, "reads its own row");
+});
+
+Deno.test("delta-value-class: rules from the current line or from the loaded pointer's line", () => {
+  const P = 0x5555_0000_0000n;
+  // A pointer chase: each next address is the value just read plus 16 bytes (its line's rule v+0);
+  // two accesses one line ahead (a+1); one seen once.
+  const chase = instances([
+    [BASE, P + 16n, P],
+    [P + 16n, P + 4096n + 16n, P + 4096n],
+    [P + 4096n + 16n, P + 640n + 16n, P + 640n],
+    [BASE + 8n, BASE + 72n, 7n],
+    [BASE + 200n, BASE + 264n, 1n],
+    [BASE, BASE + 64000n, 2n],
+  ]);
+  const spec = fitAddressHead("delta-value-class", chase, [0, 1, 2, 3, 4, 5]);
+  assert.deepEqual(spec, { name: "delta-value-class", rules: ["v+0", "a+1"] });
+  const head = createAddressHead(spec);
+  const row = (i: number) => {
+    const out = new Float64Array(head.width);
+    head.addTarget(chase, i, out, 0);
+    return Array.from(out);
+  };
+  assert.deepEqual(row(1), [1, 0, 0], "the chase follows the value");
+  assert.deepEqual(row(3), [0, 1, 0], "a stride follows the current line");
+  assert.deepEqual(row(5), [0, 0, 1], "neither rule is frequent: other");
+  assert.equal(head.decode([3, 0, 0], 0, { current: BASE, value: P + 40n }), P + 40n);
+  assert.equal(head.decode([0, 3, 0], 0, { current: BASE + 8n, value: 9n }), BASE + 72n);
+  assert.equal(head.decode([0, 0, 3], 0, { current: BASE, value: P }), undefined);
 });
 
 Deno.test("delta-bits: the line delta's bits in two's complement; decoding adds them to the current line", () => {
@@ -101,8 +133,8 @@ Deno.test("delta-bits: the line delta's bits in two's complement; decoding adds 
   assert.deepEqual(minus3.slice(0, 3), [1, 0, 1]);
   assert.ok(minus3.slice(3).every((b) => b === 1), "sign bits set");
   const logits = minus3.map((b) => (b ? 4 : -4));
-  assert.equal(head.decode(logits, 0, BASE + 640n), BASE + 640n - 192n);
-  assert.equal(head.decode(new Array(LINE_BITS).fill(-1), 0, BASE + 9n), BASE + 9n, "delta 0");
+  assert.equal(head.decode(logits, 0, at(BASE + 640n)), BASE + 640n - 192n);
+  assert.equal(head.decode(new Array(LINE_BITS).fill(-1), 0, at(BASE + 9n)), BASE + 9n, "delta 0");
 });
 
 Deno.test("absolute: the 64 bits of the next address, as the paper's head", () => {
@@ -111,7 +143,7 @@ Deno.test("absolute: the 64 bits of the next address, as the paper's head", () =
   const bits = target(head, 2);
   const next = BASE + 4096n + 64n + 43n;
   bits.forEach((b, j) => assert.equal(b, Number((next >> BigInt(j)) & 1n), `bit ${j}`));
-  assert.equal(head.decode(bits.map((b) => b - 0.5), 0, 0n), next);
+  assert.equal(head.decode(bits.map((b) => b - 0.5), 0, at(0n)), next);
 });
 
 Deno.test("metrics: accuracy over predictions, coverage, and line accuracy over all instances", () => {

@@ -18,7 +18,6 @@ import {
   UserError,
 } from "../common/mod.ts";
 import { TASK_BRANCH } from "../graph/mod.ts";
-import { scoreBranchPredictors } from "../baselines/mod.ts";
 import { resolveProgram, traceProgram } from "../trace/mod.ts";
 import { aggregate, writeResults } from "../report/mod.ts";
 import { BRANCH_BASELINES, branchBaselinesAt } from "./baselines.ts";
@@ -28,7 +27,7 @@ import { cachedDataset } from "./datasets.ts";
 import { trainRequests } from "./models.ts";
 import { ALL_WORKLOADS, poolRows, withoutWeights } from "./pooling.ts";
 import { BRANCH_COLUMNS, branchRows } from "./scoring.ts";
-import { siteStats, timeSplitTestFrom } from "./sites.ts";
+import { hardestBranchSites, siteStats, timeSplitTestFrom } from "./sites.ts";
 import { type SuiteData, type SuiteTrace, traceTests } from "./suite.ts";
 
 /** The two sizes of a comparison. */
@@ -150,35 +149,6 @@ async function traceRun(o: CompareOptions, dir: string, plan: Plan): Promise<str
   return trace;
 }
 
-/** The `n` branch sites with the most TAGE-SC-L 64KB mispredictions before the test part. */
-async function hardestSites(trace: string, n: number, minSnapshots: number): Promise<number[]> {
-  const stats = await siteStats(trace);
-  const whole = await scoreBranchPredictors({
-    trace,
-    predictors: ["tage-sc-l-64kb"],
-    testFrom: 0,
-    quiet: true,
-  });
-  const test = await scoreBranchPredictors({
-    trace,
-    predictors: ["tage-sc-l-64kb"],
-    testFrom: stats.testFrom,
-    quiet: true,
-  });
-  const misses = new Map(whole.scores[0].sites.map((s) => [s.site, s.mispredictions]));
-  for (const s of test.scores[0].sites) {
-    misses.set(s.site, (misses.get(s.site) ?? 0) - s.mispredictions);
-  }
-  return [...misses.entries()]
-    .filter(([s, m]) =>
-      m > 0 && stats.trainSnapshots[s] >= minSnapshots && stats.testSnapshots[s] >= minSnapshots
-    )
-    .sort((a, b) => b[1] - a[1] || a[0] - b[0])
-    .slice(0, n)
-    .map(([s]) => s)
-    .sort((a, b) => a - b);
-}
-
 /** Runs a comparison; returns the table's path. */
 export async function compare(o: CompareOptions): Promise<string> {
   const program = await resolveProgram(o.program);
@@ -200,7 +170,7 @@ export async function compare(o: CompareOptions): Promise<string> {
   const plan = { ...o.plan, sitesPerTask: o.sites };
   const trace = await traceRun({ ...o, program }, dir, plan);
   stages.tick();
-  const sites = await hardestSites(trace, o.sites, plan.minSnapshots);
+  const sites = await hardestBranchSites(trace, o.sites, plan.minSnapshots);
   if (sites.length === 0) {
     throw new UserError(
       `${name} has no branch site that TAGE-SC-L 64KB mispredicts in the window`,

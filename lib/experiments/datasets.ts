@@ -108,6 +108,7 @@ export function deriveDataset(dataset: Dataset, how: Derivation): Dataset {
     source: pick(t.source, (n) => new Uint32Array(n)),
     site: pick(t.site, (n) => new Uint32Array(n)),
     currentAddress: pick(t.currentAddress, (n) => new BigUint64Array(n)),
+    currentValue: pick(t.currentValue, (n) => new BigUint64Array(n)),
     previous: pick(t.previous, (n) => new BigUint64Array(n)),
     hasPrevious: pick(t.hasPrevious, (n) => new Uint8Array(n)),
   };

@@ -8,6 +8,7 @@
  * @module
  */
 import { BUILD_DEFAULTS } from "../graph/mod.ts";
+import { BRANCH_SCORING_VERSION, scoreBranchPredictors } from "../baselines/mod.ts";
 import { openTrace, readFooter, TraceError } from "../trace/mod.ts";
 import { cachedJson, traceIdentity } from "./cache.ts";
 
@@ -96,9 +97,15 @@ export interface SelectSitesOptions {
   minSnapshots: number;
   /** Tasks to keep sites for (default both). */
   tasks?: ("branch" | "load")[];
+  /** Branch sites rank by this score per site id (default: executions before the test part). */
+  branchRank?: Record<string, number>;
 }
 
-/** The kept site ids: per task the `perTask` most executed sites with enough snapshots. */
+/**
+ * The kept site ids: per task the `perTask` sites with enough snapshots on both sides of the split
+ * that rank first: branches by `branchRank` when given (e.g. {@linkcode trainMispredictions}: the
+ * hardest), else, like loads, by executions before the test part (the hottest).
+ */
 export function selectSites(stats: SiteStats, options: SelectSitesOptions): number[] {
   const tasks = options.tasks ?? ["branch", "load"];
   const out: number[] = [];
@@ -111,9 +118,11 @@ export function selectSites(stats: SiteStats, options: SelectSitesOptions): numb
         stats.testSnapshots[s] >= options.minSnapshots
       ) candidates.push(s);
     }
-    const executions = (s: number) => stats.trainExecutions[s] + stats.testExecutions[s];
-    candidates.sort((a, b) => executions(b) - executions(a) || a - b);
-    out.push(...candidates.slice(0, options.perTask));
+    const rank = task === "branch" && options.branchRank
+      ? (s: number) => options.branchRank![s] ?? 0
+      : (s: number) => stats.trainExecutions[s];
+    candidates.sort((a, b) => rank(b) - rank(a) || a - b);
+    out.push(...candidates.filter((s) => rank(s) > 0).slice(0, options.perTask));
   }
   return out.sort((a, b) => a - b);
 }
@@ -129,4 +138,56 @@ export function testCoverage(stats: SiteStats, sites: number[], kind: "branch" |
     if (kept.has(s)) covered += stats.testExecutions[s];
   }
   return all > 0 ? covered / all : 0;
+}
+
+/** The predictor whose mispredictions make a branch site hard (the hard set's reference too). */
+export const HARDNESS_REFERENCE = "tage-sc-l-64kb";
+
+/**
+ * Mispredictions of {@linkcode HARDNESS_REFERENCE} per branch site before the time split's test
+ * part (never looking at the test part), cached by trace.
+ */
+export async function trainMispredictions(path: string): Promise<Record<string, number>> {
+  const stats = await siteStats(path);
+  return await cachedJson(
+    "train-mispredictions",
+    {
+      trace: await traceIdentity(path),
+      testFrom: stats.testFrom,
+      reference: HARDNESS_REFERENCE,
+      version: BRANCH_SCORING_VERSION,
+    },
+    async () => {
+      const score = (testFrom: number) =>
+        scoreBranchPredictors({
+          trace: path,
+          predictors: [HARDNESS_REFERENCE],
+          testFrom,
+          quiet: true,
+        });
+      const misses: Record<string, number> = {};
+      for (const s of (await score(0)).scores[0].sites) misses[s.site] = s.mispredictions;
+      for (const s of (await score(stats.testFrom)).scores[0].sites) {
+        misses[s.site] -= s.mispredictions;
+      }
+      return misses;
+    },
+  );
+}
+
+/**
+ * The `n` branch sites with the most {@linkcode HARDNESS_REFERENCE} mispredictions before the test
+ * part (at least one), with `minSnapshots` snapshots on both sides of the split; ascending ids.
+ */
+export async function hardestBranchSites(
+  path: string,
+  n: number,
+  minSnapshots: number,
+): Promise<number[]> {
+  return selectSites(await siteStats(path), {
+    perTask: n,
+    minSnapshots,
+    tasks: ["branch"],
+    branchRank: await trainMispredictions(path),
+  });
 }

@@ -24,7 +24,13 @@ import { type ExperimentArgs, EXPERIMENTS_CACHE, type Plan } from "./config.ts";
 import type { RecordPoints } from "./baselines.ts";
 import type { ModelRequest } from "./models.ts";
 import { type CachedDataset, cachedDataset, indicesOf } from "./datasets.ts";
-import { selectSites, type SiteStats, siteStats, testCoverage } from "./sites.ts";
+import {
+  selectSites,
+  type SiteStats,
+  siteStats,
+  testCoverage,
+  trainMispredictions,
+} from "./sites.ts";
 
 /** One trace with its site counts and the sites the experiments learn and score. */
 export interface SuiteTrace {
@@ -113,6 +119,7 @@ export async function suiteTraces(options: SuiteTracesOptions): Promise<SuiteTra
         perTask: plan.sitesPerTask,
         minSnapshots: plan.minSnapshots,
         tasks: options.tasks,
+        branchRank: await trainMispredictions(path),
       });
       out.push({ workload: spec.name, input: input.name, path, stats, sites });
     }

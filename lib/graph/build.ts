@@ -499,6 +499,7 @@ class TraceBuild {
       source: this.sourceId,
       site: chunk.site[i],
       currentAddress: task === "address" ? chunk.addr[i] : 0n,
+      currentValue: task === "address" ? chunk.value[i] : 0n,
       previous: this.last.of(chunk.site[i]),
       labeled: task === "branch",
     };

@@ -27,7 +27,7 @@ import {
 /** The `format` field of a dataset manifest. */
 export const DATASET_FORMAT = "ncf-dataset";
 /** The version this code writes and reads; bumped on any incompatible change. */
-export const DATASET_VERSION = 2;
+export const DATASET_VERSION = 3;
 
 type Typed =
   | Uint8Array
@@ -115,6 +115,7 @@ export class DatasetBuilder {
   #source = new Column<Uint32Array>(Uint32Array);
   #site = new Column<Uint32Array>(Uint32Array);
   #currentAddress = new Column<BigUint64Array>(BigUint64Array as unknown as TypedCtor);
+  #currentValue = new Column<BigUint64Array>(BigUint64Array as unknown as TypedCtor);
   #previous = new Column<BigUint64Array>(BigUint64Array as unknown as TypedCtor);
   #hasPrevious = new Column<Uint8Array>(Uint8Array);
 
@@ -193,6 +194,7 @@ export class DatasetBuilder {
     this.#source.push(instance.source);
     this.#site.push(instance.site);
     this.#currentAddress.push(BigInt.asUintN(64, instance.currentAddress ?? 0n));
+    this.#currentValue.push(BigInt.asUintN(64, instance.currentValue ?? 0n));
     this.#previous.push(BigInt.asUintN(64, instance.previous ?? 0n));
     this.#hasPrevious.push(instance.previous === undefined ? 0 : 1);
     return this.#topology.length - 1;
@@ -213,6 +215,7 @@ export class DatasetBuilder {
       source: this.#source.done(),
       site: this.#site.done(),
       currentAddress: this.#currentAddress.done(),
+      currentValue: this.#currentValue.done(),
       previous: this.#previous.done(),
       hasPrevious: this.#hasPrevious.done(),
     };
@@ -386,6 +389,7 @@ const INSTANCE_COLUMNS = [
   "source",
   "site",
   "currentAddress",
+  "currentValue",
   "previous",
   "hasPrevious",
 ] as const;

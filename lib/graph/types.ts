@@ -93,6 +93,12 @@ export interface InstanceTable {
    */
   currentAddress: BigUint64Array;
   /**
+   * Address instances: the value the task load reads at this execution (its low 8 bytes), so that
+   * an address head can predict relative to it (a pointer the program just loaded). Branch
+   * instances: 0n.
+   */
+  currentValue: BigUint64Array;
+  /**
    * The same site's previous execution in the trace window (every execution counts, not only
    * sampled ones): a branch's outcome (0n or 1n), a load's address. Meaningful only where
    * {@linkcode hasPrevious} is 1. The trivial references on the same instances:
@@ -141,6 +147,8 @@ export interface Instance {
   site: number;
   /** Address instances: the address accessed now (default 0n; see {@linkcode InstanceTable.currentAddress}). */
   currentAddress?: bigint;
+  /** Address instances: the value read now (default 0n; see {@linkcode InstanceTable.currentValue}). */
+  currentValue?: bigint;
   /** The site's previous outcome or address; undefined at its first execution ("none"). */
   previous?: bigint;
 }
@@ -167,6 +175,7 @@ export function instanceAt(dataset: Dataset, i: number): Instance {
     source: t.source[i],
     site: t.site[i],
     currentAddress: t.currentAddress[i],
+    currentValue: t.currentValue[i],
     previous: t.hasPrevious[i] ? t.previous[i] : undefined,
   };
 }

@@ -7,6 +7,7 @@
  * |-----------------------|---------|--------------------------------------------------------|---------|
  * | branch                | 1       | taken (1) or not (0)                                   | BCE     |
  * | address `delta-class` | C + 1   | one-hot of the line delta's class; index C = "other"   | softmax |
+ * | `delta-value-class`   | C + 1   | one-hot of the rule's class; index C = "other"         | softmax |
  * | address `delta-bits`  | 58      | bit j of the line delta, two's complement mod 2^58     | BCE     |
  * | address `absolute`    | 64      | bit j of the next address (the paper's head)           | BCE     |
  *
@@ -19,12 +20,23 @@
  * `delta-class` predicts nothing ("no prediction") when "other" wins: a delta
  * outside the C most frequent of the train split.
  *
+ * `delta-value-class` widens the classes to rules of two kinds: the current
+ * line plus d (`a+d`, as `delta-class`), or the line of the value the load just
+ * read plus d (`v+d`): the next node of a linked structure is a pointer the
+ * program has just loaded (content-directed prefetching). An instance's class is
+ * the most frequent of its rules that made the vocabulary.
+ *
  * @module
  */
 import type { InstanceTable } from "../graph/types.ts";
 
 /** Names of the address heads (`train --address-head`). */
-export const ADDRESS_HEAD_NAMES = ["delta-class", "delta-bits", "absolute"] as const;
+export const ADDRESS_HEAD_NAMES = [
+  "delta-class",
+  "delta-value-class",
+  "delta-bits",
+  "absolute",
+] as const;
 /** An address head's name. */
 export type AddressHeadName = typeof ADDRESS_HEAD_NAMES[number];
 
@@ -32,6 +44,8 @@ export type AddressHeadName = typeof ADDRESS_HEAD_NAMES[number];
 export type AddressHeadSpec =
   /** `deltas`: the class vocabulary, most frequent first, as signed decimal strings of line deltas. */
   | { name: "delta-class"; deltas: string[] }
+  /** `rules`: the class vocabulary, most frequent first: `a+N` / `v+N` (current or loaded value's line + N). */
+  | { name: "delta-value-class"; rules: string[] }
   | { name: "delta-bits" }
   | { name: "absolute" };
 
@@ -61,9 +75,16 @@ export interface AddressHead extends TaskHead {
   readonly spec: AddressHeadSpec;
   /**
    * The next address predicted by `logits[offset .. offset + width)` for an
-   * instance that accesses `current` now, or `undefined` for "no prediction".
+   * instance that accesses `at.current` now and reads `at.value` there, or
+   * `undefined` for "no prediction".
    */
-  decode(logits: ArrayLike<number>, offset: number, current: bigint): bigint | undefined;
+  decode(logits: ArrayLike<number>, offset: number, at: AccessNow): bigint | undefined;
+}
+
+/** What a load does at an instance: the address it accesses and the value it reads there. */
+export interface AccessNow {
+  current: bigint;
+  value: bigint;
 }
 
 /** The branch head: one logit, taken when positive. */
@@ -118,10 +139,47 @@ function deltaClassHead(deltas: string[]): AddressHead {
       const d = lineDelta(instances.currentAddress[i], instances.label[i]);
       out[offset + (classOf.get(d) ?? other)] += 1;
     },
-    decode(logits, offset, current) {
-      let best = 0;
-      for (let k = 1; k <= other; k++) if (logits[offset + k] > logits[offset + best]) best = k;
+    decode(logits, offset, { current }) {
+      const best = argmax(logits, offset, other + 1);
       return best === other ? undefined : addLines(current, values[best]);
+    },
+  };
+}
+
+/** The index of the largest of `logits[offset .. offset + width)`. */
+function argmax(logits: ArrayLike<number>, offset: number, width: number): number {
+  let best = 0;
+  for (let k = 1; k < width; k++) if (logits[offset + k] > logits[offset + best]) best = k;
+  return best;
+}
+
+/** The two rules of an instance: `a+d` from the current address, `v+d` from the value read. */
+function rulesOf(instances: InstanceTable, i: number): [string, string] {
+  const next = instances.label[i];
+  return [
+    `a${signed(lineDelta(instances.currentAddress[i], next))}`,
+    `v${signed(lineDelta(instances.currentValue[i], next))}`,
+  ];
+}
+
+const signed = (d: bigint) => (d < 0n ? `${d}` : `+${d}`);
+
+function deltaValueClassHead(rules: string[]): AddressHead {
+  const classOf = new Map(rules.map((r, k) => [r, k]));
+  const other = rules.length;
+  return {
+    spec: { name: "delta-value-class", rules },
+    width: rules.length + 1,
+    loss: "softmax",
+    addTarget(instances, i, out, offset) {
+      const classes = rulesOf(instances, i).map((r) => classOf.get(r) ?? other);
+      out[offset + Math.min(...classes)] += 1;
+    },
+    decode(logits, offset, { current, value }) {
+      const best = argmax(logits, offset, other + 1);
+      if (best === other) return undefined;
+      const rule = rules[best];
+      return addLines(rule[0] === "a" ? current : value, BigInt(rule.slice(1)));
     },
   };
 }
@@ -134,7 +192,7 @@ const DELTA_BITS_HEAD: AddressHead = {
     const d = lineDelta(instances.currentAddress[i], instances.label[i]) & LINE_MASK;
     addBits(d, LINE_BITS, out, offset);
   },
-  decode(logits, offset, current) {
+  decode(logits, offset, { current }) {
     return addLines(current, decodeBits(logits, offset, LINE_BITS));
   },
 };
@@ -156,6 +214,8 @@ export function createAddressHead(spec: AddressHeadSpec): AddressHead {
   switch (spec.name) {
     case "delta-class":
       return deltaClassHead(spec.deltas);
+    case "delta-value-class":
+      return deltaValueClassHead(spec.rules);
     case "delta-bits":
       return DELTA_BITS_HEAD;
     case "absolute":
@@ -169,11 +229,29 @@ export interface FitAddressHeadOptions {
   deltaClasses?: number;
 }
 
+/** The `max` most frequent keys seen at least {@linkcode MIN_DELTA_COUNT} times (ties: `order`). */
+function frequent<K>(counts: Map<K, number>, max: number, order: (a: K, b: K) => number): K[] {
+  return [...counts]
+    .filter(([, n]) => n >= MIN_DELTA_COUNT)
+    .sort(([a, n], [b, m]) => m - n || order(a, b))
+    .slice(0, max)
+    .map(([k]) => k);
+}
+
+const abs = (d: bigint) => (d < 0n ? -d : d);
+/** Smaller magnitude first, then the negative one. */
+const byMagnitude = (
+  a: bigint,
+  b: bigint,
+) => (abs(a) < abs(b) ? -1 : abs(a) > abs(b) ? 1 : a < b ? -1 : 1);
+
 /**
  * The spec of address head `name` fitted to the training instances `train`
  * (address instances): for `delta-class`, the line deltas seen at least
  * {@linkcode MIN_DELTA_COUNT} times, most frequent first (ties: smaller
- * magnitude, then the negative one first), at most `deltaClasses` of them.
+ * magnitude, then the negative one first), at most `deltaClasses` of them;
+ * for `delta-value-class` the same over both rules of every instance (ties:
+ * address rules first, then as above).
  */
 export function fitAddressHead(
   name: AddressHeadName,
@@ -181,20 +259,23 @@ export function fitAddressHead(
   train: ArrayLike<number>,
   options: FitAddressHeadOptions = {},
 ): AddressHeadSpec {
-  if (name !== "delta-class") return { name };
-  const counts = new Map<bigint, number>();
-  for (let k = 0; k < train.length; k++) {
-    const i = train[k];
-    const d = lineDelta(instances.currentAddress[i], instances.label[i]);
-    counts.set(d, (counts.get(d) ?? 0) + 1);
+  const max = options.deltaClasses ?? DEFAULT_DELTA_CLASSES;
+  if (name === "delta-class") {
+    const counts = new Map<bigint, number>();
+    for (let k = 0; k < train.length; k++) {
+      const d = lineDelta(instances.currentAddress[train[k]], instances.label[train[k]]);
+      counts.set(d, (counts.get(d) ?? 0) + 1);
+    }
+    return { name, deltas: frequent(counts, max, byMagnitude).map(String) };
   }
-  const abs = (d: bigint) => (d < 0n ? -d : d);
-  const deltas = [...counts]
-    .filter(([, n]) => n >= MIN_DELTA_COUNT)
-    .sort(([a, n], [b, m]) =>
-      m - n || (abs(a) < abs(b) ? -1 : abs(a) > abs(b) ? 1 : a < b ? -1 : 1)
-    )
-    .slice(0, options.deltaClasses ?? DEFAULT_DELTA_CLASSES)
-    .map(([d]) => d.toString());
-  return { name, deltas };
+  if (name === "delta-value-class") {
+    const counts = new Map<string, number>();
+    for (let k = 0; k < train.length; k++) {
+      for (const r of rulesOf(instances, train[k])) counts.set(r, (counts.get(r) ?? 0) + 1);
+    }
+    const order = (a: string, b: string) =>
+      a[0] !== b[0] ? (a[0] === "a" ? -1 : 1) : byMagnitude(BigInt(a.slice(1)), BigInt(b.slice(1)));
+    return { name, rules: frequent(counts, max, order) };
+  }
+  return { name };
 }

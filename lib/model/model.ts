@@ -308,7 +308,10 @@ export class NcfModel {
             );
             continue;
           }
-          const address = this.addressHead!.decode(logits, r * width, inst.currentAddress[i]);
+          const address = this.addressHead!.decode(logits, r * width, {
+            current: inst.currentAddress[i],
+            value: inst.currentValue[i],
+          });
           if (address === undefined) continue;
           out.predicted[k] = 1;
           out.address[k] = address;

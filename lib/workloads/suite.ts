@@ -23,7 +23,7 @@ import { type ResolvedRun, resolveWorkload } from "./resolve.ts";
 import { formatTable } from "./table.ts";
 
 /** Snapshots recorded by default: what the GNN consumes. */
-export const DEFAULT_SNAPSHOTS = "branches,loads,max-per-site=64";
+export const DEFAULT_SNAPSHOTS = "branches,loads,max-per-site=1024";
 
 /** Where the suite's traces of one scale go. */
 export function tracesDir(scale: Scale): string {
