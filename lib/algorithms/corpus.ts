@@ -27,16 +27,20 @@ import {
   COMPILER_NAMES,
   type CompilerName,
   configName,
-  OPT_LEVELS,
   type OptLevel,
 } from "./build.ts";
 import { type AlgorithmSymbol, algorithmSymbols } from "./functions.ts";
 import {
   formatInput,
   generateInput,
+  type InputData,
   inputName,
   inputPath,
   INPUTS_DIR,
+  inputSeed,
+  type InputStyle,
+  seedArguments,
+  seededInput,
   writeIfChanged,
 } from "./inputs.ts";
 import {
@@ -62,7 +66,7 @@ export const TRACES_DIR: string = join(ALGORITHMS_CACHE_DIR, "traces");
 export const DEFAULT_SNAPSHOTS = "branches,loads,max-per-site=32";
 
 /** Format version of the index (bump when a field changes meaning). */
-export const INDEX_VERSION = 1;
+export const INDEX_VERSION = 2;
 
 /** The tracer's binary: a rebuilt tracer makes every trace out of date. */
 export const TRACER_BINARY: string = join(TRACER_DIR, "ncftrace-amd64-linux");
@@ -75,6 +79,8 @@ export interface CorpusBinary {
   opt: OptLevel;
   /** Binary path, relative to the repository. */
   binary: string;
+  /** How the program gets its input (manifest `io`). */
+  io: InputStyle;
   /** The manifest's algorithm functions. */
   functions: string[];
   /** Where they are in the binary (helpers the compiler inlined are absent). */
@@ -87,8 +93,12 @@ export interface CorpusEntry extends CorpusBinary {
   input: string;
   /** Input kind (manifest `inputs` key). */
   input_kind: string;
-  /** Input file, relative to the repository. */
-  input_path: string;
+  /** The input's data file, relative to the repository (`file` and `stdin` styles). */
+  input_path?: string;
+  /** The program's arguments as traced (paths relative to the repository). */
+  args: string[];
+  /** The file fed to standard input (`stdin` style), relative to the repository. */
+  stdin?: string;
   /** Trace file, relative to the repository. */
   trace: string;
   /** The checksum the program printed (equal to the reference). */
@@ -126,7 +136,7 @@ export interface BuildCorpusOptions {
   snapshots?: string;
   /** Compilers (default both). */
   compilers?: readonly CompilerName[];
-  /** Optimisation levels (default all four). */
+  /** Optimisation levels (default: the manifest's `levelsPerScale` of the scale). */
   opts?: readonly OptLevel[];
   /** Compile and trace again even when up to date. */
   force?: boolean;
@@ -155,54 +165,90 @@ export function resolveIndexPath(path: string): string {
   return path.startsWith("/") ? path : join(ROOT, path);
 }
 
-interface PreparedInput {
+/** One run of a program on one input: how to start it and what it must print. */
+interface PreparedRun {
   kind: string;
+  /** `input<i>`. */
   name: string;
-  path: string;
+  /** Absolute paths. */
+  args: string[];
+  stdin?: string;
+  /** The data file (file and stdin styles). */
+  path?: string;
   checksum: bigint;
 }
 
-/** Generates the inputs of the selected programs; writes only files that changed. */
-async function prepareInputs(
+/**
+ * Generates the inputs of the selected programs (writes only files that changed)
+ * and returns each program's runs, by program id.
+ */
+async function prepareRuns(
   manifest: AlgorithmManifest,
   programs: AlgorithmProgram[],
   count: number,
   dir: string,
-): Promise<Map<string, PreparedInput[]>> {
-  const byClass = new Map<string, PreparedInput[]>();
-  const kinds = new Map<string, string[]>();
-  for (const p of programs) {
-    if (!kinds.has(p.input)) kinds.set(p.input, []);
-    if (!kinds.get(p.input)!.includes(p.class)) kinds.get(p.input)!.push(p.class);
-  }
-  for (const [kind, classes] of kinds) {
-    const spec = manifest.inputs[kind];
-    for (let index = 0; index < count; index++) {
-      const data = generateInput({
-        seed: manifest.seed,
-        kind,
-        generator: spec.generator,
-        index,
-        params: spec.params,
-      });
-      const path = inputPath(kind, index, dir);
-      await writeIfChanged(path, formatInput(data));
-      for (const cls of classes) {
-        if (!byClass.has(cls)) byClass.set(cls, []);
-        byClass.get(cls)!.push({
-          kind,
-          name: inputName(index),
-          path,
-          checksum: referenceChecksum(cls, data),
-        });
-      }
+): Promise<Map<string, PreparedRun[]>> {
+  const data = new Map<string, InputData>();
+  const once = (key: string, make: () => InputData) => {
+    if (!data.has(key)) data.set(key, make());
+    return data.get(key)!;
+  };
+  const checksums = new Map<string, bigint>();
+  const checksum = (cls: string, key: string) => {
+    if (!checksums.has(`${cls}/${key}`)) {
+      checksums.set(`${cls}/${key}`, referenceChecksum(cls, data.get(key)!));
     }
+    return checksums.get(`${cls}/${key}`)!;
+  };
+  const written = new Set<string>();
+  const runs = new Map<string, PreparedRun[]>();
+  for (const p of programs) {
+    const spec = manifest.inputs[p.input];
+    const list: PreparedRun[] = [];
+    for (let index = 0; index < count; index++) {
+      const name = inputName(index);
+      if (p.io === "seed") {
+        const seed = inputSeed(manifest.seed, p.input, index);
+        const key = `seed/${p.input}/${index}`;
+        once(key, () => seededInput({ generator: spec.generator, seed, params: spec.params }));
+        list.push({
+          kind: p.input,
+          name,
+          args: seedArguments(spec.generator, seed, spec.params),
+          checksum: checksum(p.class, key),
+        });
+        continue;
+      }
+      const path = inputPath(p.input, index, dir);
+      const key = `file/${p.input}/${index}`;
+      const input = once(key, () =>
+        generateInput({
+          seed: manifest.seed,
+          kind: p.input,
+          generator: spec.generator,
+          index,
+          params: spec.params,
+        }));
+      if (!written.has(path)) {
+        await writeIfChanged(path, formatInput(input));
+        written.add(path);
+      }
+      list.push({
+        kind: p.input,
+        name,
+        path,
+        args: p.io === "file" ? [path] : [],
+        stdin: p.io === "stdin" ? path : undefined,
+        checksum: checksum(p.class, key),
+      });
+    }
+    runs.set(programId(p), list);
   }
-  return byClass;
+  return runs;
 }
 
 interface TraceStamp {
-  run: { binary: string; input: string; snapshots: string };
+  run: { binary: string; args: string[]; stdin?: string; snapshots: string };
   checksum: string;
   instructions: number;
   branches: number;
@@ -227,19 +273,19 @@ export function corpusTracePath(
 
 async function traceOne(
   binaryAbs: string,
-  input: PreparedInput,
+  input: PreparedRun,
   trace: string,
   snapshots: string,
   force: boolean,
 ): Promise<TraceStamp> {
-  const run = { binary: binaryAbs, input: input.path, snapshots };
+  const run = { binary: binaryAbs, args: input.args, stdin: input.stdin, snapshots };
   if (!force) {
     const stamp: TraceStamp | undefined = await Deno.readTextFile(`${trace}.json`)
       .then((t) => JSON.parse(t)).catch(() => undefined);
     if (
       stamp && JSON.stringify(stamp.run) === JSON.stringify(run) &&
       stamp.checksum === String(input.checksum) &&
-      await isUpToDate(trace, [binaryAbs, input.path, TRACER_BINARY])
+      await isUpToDate(trace, [binaryAbs, ...(input.path ? [input.path] : []), TRACER_BINARY])
     ) {
       return stamp;
     }
@@ -247,7 +293,8 @@ async function traceOne(
   const stdoutPath = `${trace}.stdout`;
   const result = await traceProgram({
     program: binaryAbs,
-    args: [input.path],
+    args: input.args,
+    stdin: input.stdin,
     out: trace,
     snapshots,
     stdout: stdoutPath,
@@ -259,9 +306,11 @@ async function traceOne(
   if (how !== "exit 0" || printed !== String(input.checksum)) {
     // A wrong run is not part of the corpus: drop its trace so it is redone after a fix.
     await Deno.remove(trace).catch(() => {});
+    const on = input.stdin
+      ? `< ${relative(input.stdin)}`
+      : input.args.map((a) => relative(a)).join(" ");
     throw new Error(
-      `${relative(binaryAbs)} on ${relative(input.path)}: ${how}, printed "${printed}", ` +
-        `expected ${input.checksum}`,
+      `${relative(binaryAbs)} ${on}: ${how}, printed "${printed}", expected ${input.checksum}`,
     );
   }
   const stamp: TraceStamp = {
@@ -288,7 +337,7 @@ export async function buildCorpus(options: BuildCorpusOptions = {}): Promise<Cor
   const only = options.only ?? [];
   const programs = selectPrograms(manifest, only);
   const compilers = [...(options.compilers ?? COMPILER_NAMES)];
-  const opts = [...(options.opts ?? OPT_LEVELS)];
+  const opts = [...(options.opts ?? manifest.levelsPerScale[scale])];
   const snapshots = options.snapshots ?? DEFAULT_SNAPSHOTS;
   const buildDir = options.buildDir ?? ALGORITHMS_BUILD_DIR;
   const tracesDir = options.tracesDir ?? TRACES_DIR;
@@ -296,7 +345,7 @@ export async function buildCorpus(options: BuildCorpusOptions = {}): Promise<Cor
   const force = options.force ?? false;
   const quiet = options.quiet ?? false;
 
-  const inputs = await prepareInputs(
+  const runsOf = await prepareRuns(
     manifest,
     programs,
     manifest.inputsPerScale[scale],
@@ -335,6 +384,7 @@ export async function buildCorpus(options: BuildCorpusOptions = {}): Promise<Cor
       compiler: target.compiler,
       opt: target.opt,
       binary: relative(result.binary),
+      io: target.program.io,
       functions: target.program.functions,
       symbols,
     });
@@ -348,7 +398,7 @@ export async function buildCorpus(options: BuildCorpusOptions = {}): Promise<Cor
   const entries: CorpusEntry[] = [];
   const failures: string[] = [];
   if (!options.noTrace) {
-    const runs = binaries.flatMap((b) => inputs.get(b.class)!.map((input) => ({ b, input })));
+    const runs = binaries.flatMap((b) => runsOf.get(programId(b))!.map((input) => ({ b, input })));
     const traceBar = new Progress({ label: "trace", total: runs.length, unit: "traces", quiet });
     for (const { b, input } of runs) {
       const trace = corpusTracePath(b, input.name, tracesDir);
@@ -358,7 +408,9 @@ export async function buildCorpus(options: BuildCorpusOptions = {}): Promise<Cor
           ...b,
           input: input.name,
           input_kind: input.kind,
-          input_path: relative(input.path),
+          ...(input.path ? { input_path: relative(input.path) } : {}),
+          args: input.args.map(relative),
+          ...(input.stdin ? { stdin: relative(input.stdin) } : {}),
           trace: relative(trace),
           checksum: stamp.checksum,
           instructions: stamp.instructions,
