@@ -18,9 +18,11 @@
  * - Splits: held-out implementations (one per class, a different one per
  *   seed) and held-out compiler (train gcc, test clang), each over the seeds.
  * - The classifier `deno task classify` uses (frozen seed-1 NCF, softmax on
- *   whole-executable embeddings), with a temperature and the rates of its
- *   warnings measured on unseen implementations and on the foreign programs
- *   of `data/algorithms/foreign/`, which implement none of the classes.
+ *   whole-executable embeddings weighted by how often their code ran), with a
+ *   temperature, a calibrated out-of-distribution detector and the rates of
+ *   its warning measured on unseen implementations, on the programs written
+ *   outside the corpus (`data/algorithms/outside/`) and on the foreign
+ *   programs of `data/algorithms/foreign/`, which implement none of the classes.
  *
  * Writes `results/algorithm_classification.{csv,json,png}`,
  * `results/algorithm_classification_confusion{,_finetuned}.png`, and
@@ -55,6 +57,7 @@ import {
 } from "../lib/algorithms/mod.ts";
 import {
   classificationWarnings,
+  CLASSIFIER_BUNDLE_VERSION,
   classifyEmbedding,
   DEFAULT_CLASSIFIER_DIR,
   fitEmbeddingClassifier,
@@ -67,6 +70,13 @@ import {
   type WarningRates,
 } from "../lib/algorithms/transfer.ts";
 import { buildForeignPrograms } from "../lib/algorithms/foreign.ts";
+import { buildOutsidePrograms } from "../lib/algorithms/outside.ts";
+import { fitOodDetector } from "../lib/algorithms/ood.ts";
+import {
+  programSamples,
+  type SiteProfile,
+  type WeightedSample,
+} from "../lib/algorithms/weighting.ts";
 import {
   disposeEndToEnd,
   endToEndProbabilities,
@@ -237,7 +247,7 @@ await runMain(async () => {
   let t0 = performance.now();
   const traces = programs.flatMap((p) => p.traces.map((e) => ({ program: p, entry: e })));
   const dataKey = await hashOf({
-    version: 3,
+    version: 4,
     traces: await Promise.all(
       traces.map(async (t) => [
         t.program.name,
@@ -250,13 +260,15 @@ await runMain(async () => {
   const cache = join(EXPERIMENTS_CACHE, NAME, dataKey);
   let dataset: Dataset;
   let algorithmSites: number[][];
+  let profiles: SiteProfile[][];
   let datasetCached = true;
   try {
     algorithmSites = JSON.parse(await Deno.readTextFile(join(cache, "algorithm_sites.json")));
+    profiles = JSON.parse(await Deno.readTextFile(join(cache, "profiles.json")));
     dataset = await loadDataset(join(cache, "dataset"));
   } catch {
     datasetCached = false;
-    ({ dataset, algorithmSites } = await programDataset(
+    ({ dataset, algorithmSites, profiles } = await programDataset(
       traces.map((t) => ({
         name: t.program.name,
         input: t.entry.input,
@@ -274,22 +286,21 @@ await runMain(async () => {
     ));
     await saveDataset(join(cache, "dataset"), dataset);
     await atomicWriteJson(join(cache, "algorithm_sites.json"), algorithmSites);
+    await atomicWriteJson(join(cache, "profiles.json"), profiles);
   }
   const sourceOf = new Map(dataset.sources.map((s, i) => [`${s.workload}/${s.input}`, i]));
   const sourcesOf = programs.map((p) => p.traces.map((e) => sourceOf.get(`${p.name}/${e.input}`)!));
   const programOfSource = new Map(sourcesOf.flatMap((ss, k) => ss.map((s) => [s, k] as const)));
   // The experiment embeds the algorithm's own instances; the saved classifier, like
-  // `deno task classify`, every instance of the executable (which cannot know the algorithm's symbols).
-  const programSamples = mergeSamples(
+  // `deno task classify` (which cannot know the algorithm's symbols), the instances of the whole
+  // executable weighted by how often their code ran (lib/algorithms/weighting.ts).
+  const algorithmSamples = mergeSamples(
     sampleBySource(dataset, plan.perProgram, algorithmSites),
     sourcesOf,
     plan.perProgram,
   );
-  const programWholeSamples = mergeSamples(
-    sampleBySource(dataset, plan.perProgram),
-    sourcesOf,
-    plan.perProgram,
-  );
+  const sampling = { perProgram: plan.perProgram, coverage: 1 };
+  const programWholeSamples = programSamples(dataset, profiles, sourcesOf, sampling);
   lap("dataset", t0);
   log(quiet, `[${NAME}] ${dataset.instances.count} instances, ${dataset.topologies.length} sites`);
 
@@ -338,7 +349,7 @@ await runMain(async () => {
     }
   };
 
-  const embedAll = (model: NcfModel) => programEmbeddings(model, dataset, programSamples);
+  const embedAll = (model: NcfModel) => programEmbeddings(model, dataset, algorithmSamples);
 
   /**
    * Test-program probabilities of a GNN trained end to end on the labels,
@@ -358,7 +369,7 @@ await runMain(async () => {
       const trained = trainEndToEnd(
         await start(),
         dataset,
-        trainIdx.map((i) => programSamples[i]),
+        trainIdx.map((i) => algorithmSamples[i]),
         trainIdx.map((i) => programs[i].class),
         {
           ...plan.endToEnd,
@@ -366,7 +377,11 @@ await runMain(async () => {
           label: quiet ? undefined : label,
         },
       );
-      const probs = endToEndProbabilities(trained, dataset, testIdx.map((i) => programSamples[i]));
+      const probs = endToEndProbabilities(
+        trained,
+        dataset,
+        testIdx.map((i) => algorithmSamples[i]),
+      );
       const out = {
         classes: trained.classes,
         probs: probs.map((p) => [...p]),
@@ -536,12 +551,18 @@ await runMain(async () => {
   }
 
   // The classifier `deno task classify` uses: the seed-1 pre-trained NCF, softmax on the
-  // whole-executable embeddings of every program. Its temperature and the rates of its warnings
-  // are measured on programs it has not seen: seed 1's held-out implementations (with a softmax
-  // fitted on the other programs) and the foreign programs, which implement none of the classes.
+  // execution-weighted whole-executable embeddings of every program, and the k-NN detector of
+  // lib/algorithms/ood.ts. Its temperature and the rates of its warning are measured on programs
+  // it has not seen: seed 1's held-out implementations (softmax and detector fitted on the other
+  // programs; the detector's threshold from leave-one-implementation-out scores of those), the
+  // programs written outside the corpus and the foreign programs, which implement none of the
+  // classes (neither takes part in any fit).
   t0 = performance.now();
   const source = classifierSource!;
-  const wholeFeatures = programEmbeddings(source.model, dataset, programWholeSamples);
+  const embedWeighted = (model: NcfModel, data: Dataset, samples: WeightedSample[]) =>
+    programEmbeddings(model, data, samples.map((s) => s.indices), samples.map((s) => s.weights));
+  const wholeFeatures = embedWeighted(source.model, dataset, programWholeSamples);
+  const implementationOf = (i: number) => `${programs[i].class}/${programs[i].implementation}`;
   const heldOut = fitEmbeddingClassifier(
     source.trainIdx.map((i) => wholeFeatures[i]),
     source.trainIdx.map((i) => programs[i].class),
@@ -556,59 +577,87 @@ await runMain(async () => {
     source.testIdx.map((i) => heldOut.softmax.classes.indexOf(programs[i].class)),
   );
   heldOut.temperature = temperature;
-  const minConfidence = 0.5;
+  heldOut.detector = fitOodDetector(
+    source.trainIdx.map((i) => wholeFeatures[i]),
+    source.trainIdx.map(implementationOf),
+    { labels: source.trainIdx.map((i) => programs[i].class) },
+  );
   const warned = (f: Float64Array) =>
-    classificationWarnings(heldOut, classifyEmbedding(heldOut, f), minConfidence).length > 0;
+    classificationWarnings(classifyEmbedding(heldOut, f)).length > 0;
   const levels = [...new Set(programs.map((p) => p.opt))].sort();
+  /** Execution-weighted embeddings of standalone programs (one trace each). */
+  const embedStandalone = async (
+    built: { name: string; compiler: string; opt: string; trace: string; binary: string }[],
+  ) => {
+    const data = await programDataset(
+      built.map((f) => ({
+        name: `${f.name}@${f.compiler}-${f.opt}`,
+        input: "run",
+        trace: f.trace,
+        binary: f.binary,
+      })),
+      { maxPerSite: plan.maxPerSite, quiet: true },
+    );
+    const samples = programSamples(data.dataset, data.profiles, built.map((_, k) => [k]), sampling);
+    return embedWeighted(source.model, data.dataset, samples);
+  };
   const foreignPrograms = await buildForeignPrograms({ opts: levels, quiet });
-  const foreign = await programDataset(
-    foreignPrograms.map((f) => ({
-      name: `${f.name}@${f.compiler}-${f.opt}`,
-      input: "run",
-      trace: f.trace,
-      binary: f.binary,
-    })),
-    { maxPerSite: plan.maxPerSite, quiet: true },
-  );
-  const foreignFeatures = programEmbeddings(
-    source.model,
-    foreign.dataset,
-    sampleBySource(foreign.dataset, plan.perProgram),
-  );
+  const foreignFeatures = await embedStandalone(foreignPrograms);
+  const outsidePrograms = await buildOutsidePrograms({ opts: levels, quiet });
+  const outsideFeatures = await embedStandalone(outsidePrograms);
+  const rate = (n: number, of: number) => n / of;
   const warningRates: WarningRates = {
     known: {
-      warned: source.testIdx.filter((i) => warned(wholeFeatures[i])).length / source.testIdx.length,
+      warned: rate(
+        source.testIdx.filter((i) => warned(wholeFeatures[i])).length,
+        source.testIdx.length,
+      ),
       programs: source.testIdx.length,
-      accuracy: source.testIdx.filter((i) =>
-        classifyEmbedding(heldOut, wholeFeatures[i]).predicted === programs[i].class
-      ).length / source.testIdx.length,
+      accuracy: rate(
+        source.testIdx.filter((i) =>
+          classifyEmbedding(heldOut, wholeFeatures[i]).predicted === programs[i].class
+        ).length,
+        source.testIdx.length,
+      ),
     },
     foreign: {
-      warned: foreignFeatures.filter(warned).length / foreignFeatures.length,
+      warned: rate(foreignFeatures.filter(warned).length, foreignFeatures.length),
       programs: foreignFeatures.length,
     },
-    measuredOn: `the same pipeline with the softmax fitted without the held-out implementations ` +
-      `of seed 1; foreign programs: ${
-        [
-          ...new Set(foreignPrograms.map((f) =>
-            f.name
-          )),
-        ].join(", ")
-      } (data/algorithms/foreign/, gcc-12 and clang at ${levels.join("/")})`,
+    outside: {
+      warned: rate(outsideFeatures.filter(warned).length, outsideFeatures.length),
+      programs: outsideFeatures.length,
+      accuracy: rate(
+        outsideFeatures.filter((f, k) =>
+          classifyEmbedding(heldOut, f).predicted === outsidePrograms[k].class
+        ).length,
+        outsideFeatures.length,
+      ),
+    },
+    measuredOn: `the same pipeline with the softmax and the detector fitted without the held-out ` +
+      `implementations of seed 1 (detector threshold: the conformal 90% quantile of ` +
+      `leave-one-implementation-out 5-NN distances of the training programs); foreign programs: ${
+        [...new Set(foreignPrograms.map((f) => f.name))].join(", ")
+      } (data/algorithms/foreign/); programs written outside the corpus: ${
+        [...new Set(outsidePrograms.map((f) => f.name))].join(", ")
+      } (data/algorithms/outside/); gcc-12 and clang at ${levels.join("/")}`,
   };
   const clf = {
     ...fitEmbeddingClassifier(wholeFeatures, programs.map((p) => p.class), 1),
     temperature,
+    detector: fitOodDetector(wholeFeatures, programs.map((_, i) => implementationOf(i)), {
+      labels: programs.map((p) => p.class),
+    }),
   };
   await Deno.mkdir(join(classifierDir, "model"), { recursive: true });
   await Deno.copyFile(join(source.dir, "model.ncfw"), join(classifierDir, "model", "model.ncfw"));
   await saveClassifierBundle(classifierDir, {
     format: "ncf-algorithm-classifier",
+    version: CLASSIFIER_BUNDLE_VERSION,
     model: "model",
     classifier: clf,
     maxPerSite: plan.maxPerSite,
-    instancesPerProgram: plan.perProgram,
-    minConfidence,
+    sampling: { perSource: plan.perProgram, coverage: sampling.coverage },
     warningRates,
     measuredAccuracy: `NCF frozen ${fmtStat(stat(SPLITS.impl, METHODS.frozen))} on held-out ` +
       `implementations (${seeds} seed(s)), ${
@@ -617,7 +666,7 @@ await runMain(async () => {
     trainedOn:
       `NCF pre-trained on branch prediction over the corpus binaries except the held-out ` +
       `implementations of seed 1 (${source.description}); softmax regression on the embeddings of ` +
-      `the branch instances of the whole executable (main and input parsing included) of ` +
+      `the branch instances of the whole executable, weighted by how often their code ran, of ` +
       `all ${programs.length} corpus binaries (${classes.length} classes: ${classes.join(", ")}; ` +
       `gcc-12 and clang at ${opts.join("/")}), temperature ${temperature.toFixed(2)} fitted on ` +
       `seed 1's held-out implementations`,
@@ -699,12 +748,15 @@ await runMain(async () => {
       "Frozen methods train a softmax regression on standardised embeddings; end-to-end methods " +
       "train a linear head on the same pooled embedding together with the GNN.",
       `deno task classify's classifier (seed 1's pre-trained NCF, whole-executable embeddings, ` +
-      `temperature ${temperature.toFixed(2)}): with the softmax fitted without seed 1's held-out ` +
-      `implementations, at least one warning fired on ${
+      `temperature ${temperature.toFixed(2)}): with the softmax and the detector fitted without ` +
+      `seed 1's held-out implementations, the out-of-distribution warning fired on ${
         (100 * warningRates.known.warned).toFixed(0)
       }% of those ${warningRates.known.programs} unseen known-class programs (named right: ${
         (100 * warningRates.known.accuracy).toFixed(0)
-      }%) and on ${(100 * warningRates.foreign.warned).toFixed(0)}% of ` +
+      }%), on ${(100 * warningRates.outside!.warned).toFixed(0)}% of ` +
+      `${warningRates.outside!.programs} programs of known classes written outside the corpus ` +
+      `(named right: ${(100 * warningRates.outside!.accuracy).toFixed(0)}%) and on ` +
+      `${(100 * warningRates.foreign.warned).toFixed(0)}% of ` +
       `${warningRates.foreign.programs} foreign programs that implement none of the classes.`,
       "The compiler split is the same every seed (gcc trains, clang tests); its seeds vary the " +
       "weights' initialisation and sampling only.",
