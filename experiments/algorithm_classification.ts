@@ -56,12 +56,11 @@ import {
   splitByImplementation,
 } from "../lib/algorithms/mod.ts";
 import {
-  classificationWarnings,
+  calibrateClassifier,
   CLASSIFIER_BUNDLE_VERSION,
   classifyEmbedding,
   DEFAULT_CLASSIFIER_DIR,
   fitEmbeddingClassifier,
-  fitTemperature,
   programDataset,
   programEmbeddings,
   sampleBySource,
@@ -71,7 +70,6 @@ import {
 } from "../lib/algorithms/transfer.ts";
 import { buildForeignPrograms } from "../lib/algorithms/foreign.ts";
 import { buildOutsidePrograms } from "../lib/algorithms/outside.ts";
-import { fitOodDetector } from "../lib/algorithms/ood.ts";
 import {
   programSamples,
   type SiteProfile,
@@ -562,28 +560,6 @@ await runMain(async () => {
   const embedWeighted = (model: NcfModel, data: Dataset, samples: WeightedSample[]) =>
     programEmbeddings(model, data, samples.map((s) => s.indices), samples.map((s) => s.weights));
   const wholeFeatures = embedWeighted(source.model, dataset, programWholeSamples);
-  const implementationOf = (i: number) => `${programs[i].class}/${programs[i].implementation}`;
-  const heldOut = fitEmbeddingClassifier(
-    source.trainIdx.map((i) => wholeFeatures[i]),
-    source.trainIdx.map((i) => programs[i].class),
-    1,
-  );
-  const byClass = (c: { probabilities: [string, number][] }) => {
-    const p = Object.fromEntries(c.probabilities);
-    return heldOut.softmax.classes.map((cls) => p[cls]);
-  };
-  const temperature = fitTemperature(
-    source.testIdx.map((i) => byClass(classifyEmbedding(heldOut, wholeFeatures[i]))),
-    source.testIdx.map((i) => heldOut.softmax.classes.indexOf(programs[i].class)),
-  );
-  heldOut.temperature = temperature;
-  heldOut.detector = fitOodDetector(
-    source.trainIdx.map((i) => wholeFeatures[i]),
-    source.trainIdx.map(implementationOf),
-    { labels: source.trainIdx.map((i) => programs[i].class) },
-  );
-  const warned = (f: Float64Array) =>
-    classificationWarnings(classifyEmbedding(heldOut, f)).length > 0;
   const levels = [...new Set(programs.map((p) => p.opt))].sort();
   /** Execution-weighted embeddings of standalone programs (one trace each). */
   const embedStandalone = async (
@@ -605,35 +581,18 @@ await runMain(async () => {
   const foreignFeatures = await embedStandalone(foreignPrograms);
   const outsidePrograms = await buildOutsidePrograms({ opts: levels, quiet });
   const outsideFeatures = await embedStandalone(outsidePrograms);
-  const rate = (n: number, of: number) => n / of;
+  const { classifier: clf, rates } = calibrateClassifier({
+    features: wholeFeatures,
+    labels: programs.map((p) => p.class),
+    groups: programs.map((p) => `${p.class}/${p.implementation}`),
+    trainIdx: source.trainIdx,
+    testIdx: source.testIdx,
+    foreign: foreignFeatures,
+    outside: { features: outsideFeatures, labels: outsidePrograms.map((p) => p.class) },
+  });
+  const temperature = clf.temperature!;
   const warningRates: WarningRates = {
-    known: {
-      warned: rate(
-        source.testIdx.filter((i) => warned(wholeFeatures[i])).length,
-        source.testIdx.length,
-      ),
-      programs: source.testIdx.length,
-      accuracy: rate(
-        source.testIdx.filter((i) =>
-          classifyEmbedding(heldOut, wholeFeatures[i]).predicted === programs[i].class
-        ).length,
-        source.testIdx.length,
-      ),
-    },
-    foreign: {
-      warned: rate(foreignFeatures.filter(warned).length, foreignFeatures.length),
-      programs: foreignFeatures.length,
-    },
-    outside: {
-      warned: rate(outsideFeatures.filter(warned).length, outsideFeatures.length),
-      programs: outsideFeatures.length,
-      accuracy: rate(
-        outsideFeatures.filter((f, k) =>
-          classifyEmbedding(heldOut, f).predicted === outsidePrograms[k].class
-        ).length,
-        outsideFeatures.length,
-      ),
-    },
+    ...rates,
     measuredOn: `the same pipeline with the softmax and the detector fitted without the held-out ` +
       `implementations of seed 1 (detector threshold: the conformal 90% quantile of ` +
       `leave-one-implementation-out 5-NN distances of the training programs); foreign programs: ${
@@ -641,13 +600,6 @@ await runMain(async () => {
       } (data/algorithms/foreign/); programs written outside the corpus: ${
         [...new Set(outsidePrograms.map((f) => f.name))].join(", ")
       } (data/algorithms/outside/); gcc-12 and clang at ${levels.join("/")}`,
-  };
-  const clf = {
-    ...fitEmbeddingClassifier(wholeFeatures, programs.map((p) => p.class), 1),
-    temperature,
-    detector: fitOodDetector(wholeFeatures, programs.map((_, i) => implementationOf(i)), {
-      labels: programs.map((p) => p.class),
-    }),
   };
   await Deno.mkdir(join(classifierDir, "model"), { recursive: true });
   await Deno.copyFile(join(source.dir, "model.ncfw"), join(classifierDir, "model", "model.ncfw"));

@@ -134,23 +134,25 @@ Deno.test({
         measuredAccuracy: "not measured (test fixture)",
       });
 
+      const classify = (stdin: string, binary: string) =>
+        new Deno.Command(Deno.execPath(), {
+          args: [
+            "run",
+            "-A",
+            "lib/algorithms/classify.ts",
+            "--model",
+            bundleDir,
+            "--stdin",
+            stdin,
+            "--",
+            binary,
+          ],
+          cwd: ROOT,
+          stdout: "piped",
+          stderr: "piped",
+        }).output();
       const stdinProgram = traced[3];
-      const out = await new Deno.Command(Deno.execPath(), {
-        args: [
-          "run",
-          "-A",
-          "lib/algorithms/classify.ts",
-          "--model",
-          bundleDir,
-          "--stdin",
-          stdinProgram.input,
-          "--",
-          stdinProgram.binary,
-        ],
-        cwd: ROOT,
-        stdout: "piped",
-        stderr: "piped",
-      }).output();
+      const out = await classify(stdinProgram.input, stdinProgram.binary);
       const shown = new TextDecoder().decode(out.stdout);
       assert.equal(out.code, 0, `${shown}\n${new TextDecoder().decode(out.stderr)}`);
       console.log(shown);
@@ -161,22 +163,7 @@ Deno.test({
       assert.match(shown, /how far to trust the warning: on 0 programs implementing none/);
 
       // A missing stdin file is an error that names it.
-      const missing = await new Deno.Command(Deno.execPath(), {
-        args: [
-          "run",
-          "-A",
-          "lib/algorithms/classify.ts",
-          "--model",
-          bundleDir,
-          "--stdin",
-          join(tmp, "nowhere.txt"),
-          "--",
-          stdinProgram.binary,
-        ],
-        cwd: ROOT,
-        stdout: "piped",
-        stderr: "piped",
-      }).output();
+      const missing = await classify(join(tmp, "nowhere.txt"), stdinProgram.binary);
       assert.notEqual(missing.code, 0);
       assert.match(new TextDecoder().decode(missing.stderr), /nowhere\.txt does not exist/);
     } finally {

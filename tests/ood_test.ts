@@ -8,6 +8,7 @@
  */
 import assert from "node:assert/strict";
 import { fitOodDetector, oodVerdict, outOfDistributionRate } from "../lib/algorithms/ood.ts";
+import { calibrateClassifier } from "../lib/algorithms/transfer.ts";
 import { Rng } from "../lib/workloads/random.ts";
 
 const DIMS = 16;
@@ -82,4 +83,44 @@ Deno.test("ood: calibrated on held-out groups, it flags unknown classes and spar
 Deno.test("ood: bad input is an error naming it", () => {
   assert.throws(() => fitOodDetector([[0], [1]], ["a"]), /2 embeddings, 1 groups/);
   assert.throws(() => fitOodDetector([[0], [1]], ["a", "a"]), /two groups/);
+});
+
+Deno.test("calibrateClassifier: rates from a split and foreign programs that take no part in a fit", () => {
+  const rng = new Rng("calibrate-test");
+  const known = corpus(rng, 6, 7, 8, "class");
+  const foreign = corpus(rng, 4, 2, 8, "foreign");
+  const outside = known.filter((p) => p.index === 6);
+  const corpusPoints = known.filter((p) => p.index < 6);
+  const trainIdx = corpusPoints.flatMap((p, i) => (p.index < 5 ? [i] : []));
+  const testIdx = corpusPoints.flatMap((p, i) => (p.index === 5 ? [i] : []));
+  const { classifier, rates } = calibrateClassifier({
+    features: corpusPoints.map((p) => p.x),
+    labels: corpusPoints.map((p) => p.label),
+    groups: corpusPoints.map((p) => p.group),
+    trainIdx,
+    testIdx,
+    foreign: foreign.map((p) => p.x),
+    outside: { features: outside.map((p) => p.x), labels: outside.map((p) => p.label) },
+  });
+  console.log(JSON.stringify(rates));
+  assert.equal(rates.known.programs, 48);
+  assert.equal(rates.foreign.programs, 64);
+  assert.equal(rates.outside!.programs, 48);
+  assert.ok(rates.known.accuracy >= 0.9 && rates.outside!.accuracy >= 0.9);
+  assert.ok(rates.foreign.warned >= 0.8);
+  // The rates are those of a detector fitted on the split's training programs only.
+  const fitted = fitOodDetector(
+    trainIdx.map((i) => corpusPoints[i].x),
+    trainIdx.map((i) => corpusPoints[i].group),
+  );
+  assert.equal(
+    rates.known.warned,
+    outOfDistributionRate(fitted, testIdx.map((i) => corpusPoints[i].x)),
+  );
+  assert.equal(rates.outside!.warned, outOfDistributionRate(fitted, outside.map((p) => p.x)));
+  assert.equal(rates.foreign.warned, outOfDistributionRate(fitted, foreign.map((p) => p.x)));
+  // The classifier classify uses is refitted on every corpus program.
+  assert.equal(classifier.detector!.reference.length, corpusPoints.length);
+  assert.equal(classifier.detector!.calibration.groups, 36);
+  assert.ok(classifier.temperature! > 0);
 });

@@ -20,9 +20,13 @@
  */
 import { basename, join } from "node:path";
 import { ROOT, UserError } from "../common/mod.ts";
-import { ALGORITHMS_BUILD_DIR, type CompilerName, type OptLevel } from "./build.ts";
+import { ALGORITHMS_BUILD_DIR, type OptLevel } from "./build.ts";
 import { ALGORITHMS_CACHE_DIR } from "./corpus.ts";
-import { buildStandalone, type StandaloneProgram } from "./standalone.ts";
+import {
+  buildStandalone,
+  type StandaloneProgram,
+  type StandaloneSetOptions,
+} from "./standalone.ts";
 
 /** The folder of the foreign programs' sources: `data/algorithms/foreign/`. */
 export const FOREIGN_DIR: string = join(ROOT, "data", "algorithms", "foreign");
@@ -68,22 +72,8 @@ export async function listForeignPrograms(): Promise<ForeignSource[]> {
   return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
-/** Options of {@linkcode buildForeignPrograms}. */
-export interface BuildForeignOptions {
-  /** Compilers (default both, `gcc` and `clang`). */
-  compilers?: readonly CompilerName[];
-  /** Optimisation levels, `O0`..`O3` (default {@linkcode FOREIGN_DEFAULT_OPTS}). */
-  opts?: readonly string[];
-  /** Binaries go to `<buildDir>/<compiler>-<opt>/` (default {@linkcode FOREIGN_BUILD_DIR}). */
-  buildDir?: string;
-  /**
-   * Traces go to `<tracesDir>/<compiler>-<opt>/<name>.trace` (default
-   * {@linkcode FOREIGN_TRACES_DIR}).
-   */
-  tracesDir?: string;
-  /** No progress on standard error. */
-  quiet?: boolean;
-}
+/** Options of {@linkcode buildForeignPrograms} (default levels {@linkcode FOREIGN_DEFAULT_OPTS}). */
+export type BuildForeignOptions = StandaloneSetOptions;
 
 /** A built and traced foreign program (absolute paths). */
 export type ForeignProgram = StandaloneProgram;

@@ -22,10 +22,15 @@
 import { join } from "node:path";
 import { ROOT } from "../common/mod.ts";
 import { Rng } from "../workloads/random.ts";
-import { ALGORITHMS_BUILD_DIR, type CompilerName, type OptLevel } from "./build.ts";
+import { ALGORITHMS_BUILD_DIR, type OptLevel } from "./build.ts";
 import { ALGORITHMS_CACHE_DIR } from "./corpus.ts";
 import { writeIfChanged } from "./inputs.ts";
-import { buildStandalone, type StandaloneProgram, type StandaloneSpec } from "./standalone.ts";
+import {
+  buildStandalone,
+  type StandaloneProgram,
+  type StandaloneSetOptions,
+  type StandaloneSpec,
+} from "./standalone.ts";
 
 /** The folder of the outside programs' sources: `data/algorithms/outside/`. */
 export const OUTSIDE_DIR: string = join(ROOT, "data", "algorithms", "outside");
@@ -451,22 +456,11 @@ export const OUTSIDE_PROGRAMS: readonly OutsideEntry[] = [
   },
 ];
 
-/** Options of {@linkcode buildOutsidePrograms}. */
-export interface BuildOutsideOptions {
-  /** Compilers (default both, `gcc` and `clang`). */
-  compilers?: readonly CompilerName[];
-  /** Optimisation levels, `O0`..`O3` (default {@linkcode OUTSIDE_DEFAULT_OPTS}). */
-  opts?: readonly string[];
-  /** Binaries go to `<buildDir>/<compiler>-<opt>/` (default {@linkcode OUTSIDE_BUILD_DIR}). */
-  buildDir?: string;
-  /**
-   * Traces go to `<tracesDir>/<compiler>-<opt>/<name>.trace` and input files to
-   * `<tracesDir>/inputs/<name>/` (default {@linkcode OUTSIDE_TRACES_DIR}).
-   */
-  tracesDir?: string;
-  /** No progress on standard error. */
-  quiet?: boolean;
-}
+/**
+ * Options of {@linkcode buildOutsidePrograms} (default levels {@linkcode OUTSIDE_DEFAULT_OPTS});
+ * the input files go to `<tracesDir>/inputs/<name>/`.
+ */
+export type BuildOutsideOptions = StandaloneSetOptions;
 
 /** A built and traced outside program (absolute paths), with its class. */
 export interface OutsideProgram extends StandaloneProgram {

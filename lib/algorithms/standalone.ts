@@ -47,6 +47,23 @@ export interface StandaloneSpec {
   expected?: string;
 }
 
+/** Options of a set's builder (`buildForeignPrograms`, `buildOutsidePrograms`). */
+export interface StandaloneSetOptions {
+  /** Compilers (default both, `gcc` and `clang`). */
+  compilers?: readonly CompilerName[];
+  /** Optimisation levels, `O0`..`O3` (default `O0` and `O2`). */
+  opts?: readonly string[];
+  /** Binaries go to `<buildDir>/<compiler>-<opt>/` (default `build/algorithms/<set>/`). */
+  buildDir?: string;
+  /**
+   * Traces go to `<tracesDir>/<compiler>-<opt>/<name>.trace` (default
+   * `data/cache/algorithms/<set>/`).
+   */
+  tracesDir?: string;
+  /** No progress on standard error. */
+  quiet?: boolean;
+}
+
 /** Options of {@linkcode buildStandalone}. */
 export interface BuildStandaloneOptions {
   /** Compilers (default both, `gcc` and `clang`). */

@@ -21,7 +21,13 @@ import type { NcfModel } from "../model/mod.ts";
 import { BRANCH, openTrace } from "../trace/mod.ts";
 import { type SoftmaxModel, softmaxProbabilities, trainSoftmax } from "./bag_of_opcodes.ts";
 import { type AlgorithmSymbol, inAlgorithm } from "./functions.ts";
-import { type OodDetector, type OodVerdict, oodVerdict } from "./ood.ts";
+import {
+  fitOodDetector,
+  type OodDetector,
+  type OodOptions,
+  type OodVerdict,
+  oodVerdict,
+} from "./ood.ts";
 import type { ExecutionSampling, SiteProfile } from "./weighting.ts";
 
 /** A traced program to embed. */
@@ -317,6 +323,82 @@ export interface WarningRates {
   outside?: { warned: number; programs: number; accuracy: number };
   /** How these were measured, in words. */
   measuredOn: string;
+}
+
+/** What {@linkcode calibrateClassifier} fits and measures on. */
+export interface CalibrationData {
+  /** Embeddings of the corpus programs, their classes and their groups (implementations). */
+  features: readonly ArrayLike<number>[];
+  labels: readonly string[];
+  groups: readonly string[];
+  /** One split by implementation: the programs to fit on and the held-out ones to measure on. */
+  trainIdx: readonly number[];
+  testIdx: readonly number[];
+  /** Embeddings of programs implementing none of the classes (measured on, never fitted). */
+  foreign: readonly ArrayLike<number>[];
+  /** Programs of known classes written outside the corpus (measured on, never fitted). */
+  outside?: { features: readonly ArrayLike<number>[]; labels: readonly string[] };
+  /** Seed of the softmax regressions (default 1). */
+  seed?: number;
+  /** Detector options (default k = 5, conformal quantile 0.9). */
+  ood?: Omit<OodOptions, "labels">;
+}
+
+/**
+ * The classifier `classify` uses and how far to trust it, by a rule fixed here:
+ * a softmax and a detector fitted on the training programs of one split only
+ * give the temperature (fitted on the held-out programs' probabilities) and the
+ * measured rates (held-out, outside and foreign programs; none of the latter
+ * two take part in any fit); the returned classifier is then refitted on every
+ * corpus program, with that temperature and a detector fitted on every program.
+ */
+export function calibrateClassifier(
+  data: CalibrationData,
+): { classifier: EmbeddingClassifier; rates: Omit<WarningRates, "measuredOn"> } {
+  const seed = data.seed ?? 1;
+  const pick = <T>(list: readonly T[], idx: readonly number[]) => idx.map((i) => list[i]);
+  const trainLabels = pick(data.labels, data.trainIdx);
+  const heldOut = fitEmbeddingClassifier(pick(data.features, data.trainIdx), trainLabels, seed);
+  const byClass = (c: Classification) => {
+    const p = Object.fromEntries(c.probabilities);
+    return heldOut.softmax.classes.map((cls) => p[cls]);
+  };
+  const temperature = fitTemperature(
+    data.testIdx.map((i) => byClass(classifyEmbedding(heldOut, data.features[i]))),
+    data.testIdx.map((i) => heldOut.softmax.classes.indexOf(data.labels[i])),
+  );
+  heldOut.temperature = temperature;
+  heldOut.detector = fitOodDetector(
+    pick(data.features, data.trainIdx),
+    pick(data.groups, data.trainIdx),
+    { ...data.ood, labels: trainLabels },
+  );
+  const measure = (features: readonly ArrayLike<number>[], labels?: readonly string[]) => {
+    const results = features.map((f) => classifyEmbedding(heldOut, f));
+    return {
+      warned: results.filter((c) => classificationWarnings(c).length > 0).length /
+        Math.max(1, results.length),
+      programs: results.length,
+      accuracy: labels
+        ? results.filter((c, k) => c.predicted === labels[k]).length / Math.max(1, results.length)
+        : NaN,
+    };
+  };
+  const known = measure(pick(data.features, data.testIdx), pick(data.labels, data.testIdx));
+  const foreign = measure(data.foreign);
+  const classifier: EmbeddingClassifier = {
+    ...fitEmbeddingClassifier(data.features, data.labels, seed),
+    temperature,
+    detector: fitOodDetector(data.features, data.groups, { ...data.ood, labels: data.labels }),
+  };
+  return {
+    classifier,
+    rates: {
+      known,
+      foreign: { warned: foreign.warned, programs: foreign.programs },
+      ...(data.outside ? { outside: measure(data.outside.features, data.outside.labels) } : {}),
+    },
+  };
 }
 
 /** Version of {@linkcode ClassifierBundle} this code reads. */
