@@ -42,7 +42,7 @@ Commands:
             with held-out implementations and with train gcc / test clang
 
 corpus options:
-  --scale small|full   inputs and levels per program: small 3 at O0,O2; full 5 at
+  --scale small|full   inputs and levels per program: small 2 at O0,O2; full 5 at
                        O0..O3 (data/algorithms/manifest.json; default: small, or $SCALE)
   --only a,b           only these classes (default: all)
   --compilers a,b      gcc and/or clang (default: gcc,clang)
