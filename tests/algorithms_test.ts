@@ -16,6 +16,7 @@ import {
   isCodeOf,
   loadIndex,
   loadManifest,
+  mapConcurrently,
   mix,
   type OpcodeCounts,
   parseManifest,
@@ -216,6 +217,25 @@ Deno.test("every implementation compiles with gcc-12 -O2 and prints the referenc
     }));
     assert.deepEqual(wrong, []);
   });
+});
+
+Deno.test("mapConcurrently: results in order, at most `jobs` at a time, no new work after a failure", async () => {
+  let running = 0, most = 0;
+  const started: number[] = [];
+  const work = async (x: number) => {
+    started.push(x);
+    running++;
+    most = Math.max(most, running);
+    await new Promise((r) => setTimeout(r, 5 - (x % 3)));
+    running--;
+    if (x === 3) throw new Error("item 3 failed");
+    return 10 * x;
+  };
+  assert.deepEqual(await mapConcurrently([0, 1, 2, 4], 2, work), [0, 10, 20, 40]);
+  assert.equal(most, 2);
+  started.length = 0;
+  await assert.rejects(mapConcurrently([0, 1, 2, 3, 4, 5, 6, 7], 2, work), /item 3 failed/);
+  assert.ok(!started.includes(7), `started after the failure: ${started}`);
 });
 
 const ITEMS = ["gcc", "clang"].flatMap((compiler) =>

@@ -17,6 +17,7 @@ import { COMPILER_NAMES, type CompilerName, OPT_LEVELS, type OptLevel } from "./
 import {
   buildCorpus,
   type CorpusIndex,
+  DEFAULT_JOBS,
   DEFAULT_SNAPSHOTS,
   INDEX_PATH,
   loadIndex,
@@ -47,6 +48,7 @@ corpus options:
   --only a,b           only these classes (default: all)
   --compilers a,b      gcc and/or clang (default: gcc,clang)
   --opts a,b           optimisation levels (default: those of the scale)
+  --jobs N             compilations and traces at a time (default: 2)
   --snapshots SPEC     register snapshots (default: ${DEFAULT_SNAPSHOTS})
   --no-trace           compile and index the binaries only
   --force              compile and trace again even when up to date
@@ -132,6 +134,7 @@ async function main(): Promise<void> {
       only: { type: "string" },
       compilers: { type: "string", default: COMPILER_NAMES.join(",") },
       opts: { type: "string" },
+      jobs: { type: "string", default: String(DEFAULT_JOBS) },
       snapshots: { type: "string", default: DEFAULT_SNAPSHOTS },
       "no-trace": { type: "boolean", default: false },
       force: { type: "boolean", default: false },
@@ -159,6 +162,13 @@ async function main(): Promise<void> {
       const [scale] = oneOf<Scale>("scale", [values.scale], SCALES);
       const started = performance.now();
       const compilers = oneOf<CompilerName>("compiler", csv(values.compilers), COMPILER_NAMES);
+      const jobs = Number(values.jobs);
+      if (!Number.isSafeInteger(jobs) || jobs < 1) {
+        throw new UserError(
+          `--jobs must be a whole number >= 1, got "${values.jobs}"`,
+          "give --jobs 2",
+        );
+      }
       const index = await buildCorpus({
         scale,
         only: csv(values.only),
@@ -169,6 +179,7 @@ async function main(): Promise<void> {
         snapshots: values.snapshots,
         noTrace: values["no-trace"],
         force: values.force,
+        jobs,
       });
       console.log(summarize(index));
       console.log(
@@ -176,7 +187,7 @@ async function main(): Promise<void> {
           `in ${((performance.now() - started) / 1000).toFixed(0)} s`,
       );
       if (index.only.length === 0 && !values["no-trace"]) {
-        const standalone = { compilers, opts: index.opts };
+        const standalone = { compilers, opts: index.opts, jobs };
         const foreign = await buildForeignPrograms(standalone);
         const outside = await buildOutsidePrograms(standalone);
         console.log(

@@ -151,8 +151,41 @@ export interface BuildCorpusOptions {
   indexPath?: string;
   /** Disassembly cache folder (default build/disasm). */
   disasmCacheDir?: string;
+  /** Compilations and traces run at a time (default {@linkcode DEFAULT_JOBS}). */
+  jobs?: number;
   /** No progress output. */
   quiet?: boolean;
+}
+
+/** Compilations and traces at a time by default: the machine's two cores. */
+export const DEFAULT_JOBS = 2;
+
+/**
+ * `fn` on every item, at most `jobs` at a time; the results in the items'
+ * order. After a failure no new item starts, and the first error is thrown
+ * once the running ones have finished.
+ */
+export async function mapConcurrently<T, R>(
+  items: readonly T[],
+  jobs: number,
+  fn: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  let failure: { error: unknown } | undefined;
+  const worker = async () => {
+    while (next < items.length && !failure) {
+      const i = next++;
+      try {
+        out[i] = await fn(items[i], i);
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(jobs, items.length)) }, worker));
+  if (failure) throw failure.error;
+  return out;
 }
 
 /** A path relative to the repository when it is inside it. */
@@ -361,9 +394,9 @@ export async function buildCorpus(options: BuildCorpusOptions = {}): Promise<Cor
     unit: "binaries",
     quiet,
   });
-  const binaries: CorpusBinary[] = [];
+  const jobs = options.jobs ?? DEFAULT_JOBS;
   let compiled = 0;
-  for (const target of targets) {
+  const binaries = await mapConcurrently(targets, jobs, async (target): Promise<CorpusBinary> => {
     const result = await compileProgram(target, { dir: buildDir, force });
     if (result.compiled) compiled++;
     const object = await loadObject(result.binary, {
@@ -378,7 +411,8 @@ export async function buildCorpus(options: BuildCorpusOptions = {}): Promise<Cor
         `mark ${entry} with ALGORITHM in ${target.program.source} or fix its name in the manifest`,
       );
     }
-    binaries.push({
+    compileBar.tick();
+    return {
       class: target.program.class,
       implementation: target.program.implementation,
       compiler: target.compiler,
@@ -387,9 +421,8 @@ export async function buildCorpus(options: BuildCorpusOptions = {}): Promise<Cor
       io: target.program.io,
       functions: target.program.functions,
       symbols,
-    });
-    compileBar.tick();
-  }
+    };
+  });
   compileBar.finish(
     `${binaries.length} binaries in ${relative(buildDir)}/ (${compiled} compiled, ` +
       `${binaries.length - compiled} up to date)`,
@@ -400,11 +433,11 @@ export async function buildCorpus(options: BuildCorpusOptions = {}): Promise<Cor
   if (!options.noTrace) {
     const runs = binaries.flatMap((b) => runsOf.get(programId(b))!.map((input) => ({ b, input })));
     const traceBar = new Progress({ label: "trace", total: runs.length, unit: "traces", quiet });
-    for (const { b, input } of runs) {
+    const traced = await mapConcurrently(runs, jobs, async ({ b, input }) => {
       const trace = corpusTracePath(b, input.name, tracesDir);
       try {
         const stamp = await traceOne(resolveIndexPath(b.binary), input, trace, snapshots, force);
-        entries.push({
+        return {
           ...b,
           input: input.name,
           input_kind: input.kind,
@@ -418,13 +451,16 @@ export async function buildCorpus(options: BuildCorpusOptions = {}): Promise<Cor
           loads: stamp.loads,
           snapshots: stamp.snapshots,
           bytes: stamp.bytes,
-        });
+        };
       } catch (err) {
         if (err instanceof UserError) throw err;
         failures.push((err as Error).message);
+        return undefined;
+      } finally {
+        traceBar.tick();
       }
-      traceBar.tick();
-    }
+    });
+    entries.push(...traced.filter((e): e is CorpusEntry => e !== undefined));
     traceBar.finish(`${entries.length} traces in ${relative(tracesDir)}/`);
   }
 

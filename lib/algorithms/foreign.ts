@@ -105,6 +105,7 @@ export async function buildForeignPrograms(
       opts: options.opts ?? FOREIGN_DEFAULT_OPTS,
       buildDir: options.buildDir ?? FOREIGN_BUILD_DIR,
       tracesDir: options.tracesDir ?? FOREIGN_TRACES_DIR,
+      jobs: options.jobs,
       quiet: options.quiet,
     },
   );

@@ -505,6 +505,7 @@ export async function buildOutsidePrograms(
     opts: options.opts ?? OUTSIDE_DEFAULT_OPTS,
     buildDir: options.buildDir ?? OUTSIDE_BUILD_DIR,
     tracesDir,
+    jobs: options.jobs,
     quiet: options.quiet,
   });
   const classOf = new Map(OUTSIDE_PROGRAMS.map((p) => [p.name, p.class]));

@@ -26,7 +26,7 @@ import {
   OPT_LEVELS,
   type OptLevel,
 } from "./build.ts";
-import { DEFAULT_SNAPSHOTS, TRACER_BINARY } from "./corpus.ts";
+import { DEFAULT_JOBS, DEFAULT_SNAPSHOTS, mapConcurrently, TRACER_BINARY } from "./corpus.ts";
 import { type AlgorithmProgram, ALGORITHMS_DIR } from "./manifest.ts";
 
 /** One standalone program and how to run it. */
@@ -60,6 +60,8 @@ export interface StandaloneSetOptions {
    * `data/cache/algorithms/<set>/`).
    */
   tracesDir?: string;
+  /** Compilations and traces at a time (default 2). */
+  jobs?: number;
   /** No progress on standard error. */
   quiet?: boolean;
 }
@@ -74,6 +76,8 @@ export interface BuildStandaloneOptions {
   buildDir: string;
   /** Traces go to `<tracesDir>/<compiler>-<opt>/<name>.trace`. */
   tracesDir: string;
+  /** Compilations and traces at a time (default {@linkcode DEFAULT_JOBS}). */
+  jobs?: number;
   /** No progress on standard error. */
   quiet?: boolean;
 }
@@ -136,42 +140,36 @@ export async function buildStandalone(
     unit: "binaries",
     quiet: options.quiet ?? false,
   });
-  const out: StandaloneProgram[] = [];
-  for (const compiler of compilers) {
-    for (const opt of options.opts as OptLevel[]) {
-      for (const spec of specs) {
-        // compileProgram takes a corpus program: this one is class `set` (binary `<set>-<name>`).
-        const program: AlgorithmProgram = {
-          class: set,
-          implementation: spec.name,
-          source: relative(ALGORITHMS_DIR, spec.source),
-          functions: [],
-          input: "",
-          io: "file",
-        };
-        const { binary } = await compileProgram(
-          { program, compiler, opt },
-          { dir: options.buildDir, headers: spec.headers },
-        );
-        const binaryAbs = await Deno.realPath(binary);
-        const trace = join(options.tracesDir, configName(compiler, opt), `${spec.name}.trace`);
-        await traceStandalone(
-          binaryAbs,
-          trace,
-          spec,
-          `${set} program ${spec.name} (${COMPILERS[compiler]} -${opt})`,
-        );
-        out.push({
-          name: spec.name,
-          compiler,
-          opt,
-          binary: binaryAbs,
-          trace: await Deno.realPath(trace),
-        });
-        progress.tick();
-      }
-    }
-  }
+  const targets = compilers.flatMap((compiler) =>
+    (options.opts as OptLevel[]).flatMap((opt) => specs.map((spec) => ({ compiler, opt, spec })))
+  );
+  const jobs = options.jobs ?? DEFAULT_JOBS;
+  const out = await mapConcurrently(targets, jobs, async (t): Promise<StandaloneProgram> => {
+    const { compiler, opt, spec } = t;
+    // compileProgram takes a corpus program: this one is class `set` (binary `<set>-<name>`).
+    const program: AlgorithmProgram = {
+      class: set,
+      implementation: spec.name,
+      source: relative(ALGORITHMS_DIR, spec.source),
+      functions: [],
+      input: "",
+      io: "file",
+    };
+    const { binary } = await compileProgram(
+      { program, compiler, opt },
+      { dir: options.buildDir, headers: spec.headers },
+    );
+    const binaryAbs = await Deno.realPath(binary);
+    const trace = join(options.tracesDir, configName(compiler, opt), `${spec.name}.trace`);
+    await traceStandalone(
+      binaryAbs,
+      trace,
+      spec,
+      `${set} program ${spec.name} (${COMPILERS[compiler]} -${opt})`,
+    );
+    progress.tick();
+    return { name: spec.name, compiler, opt, binary: binaryAbs, trace: await Deno.realPath(trace) };
+  });
   progress.finish(`${set} programs: traces in ${options.tracesDir}`);
   return out;
 }

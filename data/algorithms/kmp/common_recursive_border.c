@@ -4,7 +4,9 @@
  * Input through common.h. */
 #include "../common.h"
 
-static int border(const char *p, int *memo, int q) {
+/* Not inlined: gcc-12 -O3 inlines the recursion into border_kmp and then cannot see that the memo
+ * was filled with -1 (a false -Wmaybe-uninitialized). */
+static __attribute__((noinline)) int border(const char *p, int *memo, int q) {
   if (memo[q] >= 0) return memo[q];
   int result = 0;
   if (q > 1) {
