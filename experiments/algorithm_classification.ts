@@ -18,9 +18,11 @@
  * - Splits: held-out implementations (one per class, a different one per
  *   seed) and held-out compiler (train gcc, test clang), each over the seeds.
  * - The classifier `deno task classify` uses (frozen seed-1 NCF, softmax on
- *   whole-executable embeddings), with a temperature and the rates of its
- *   warnings measured on unseen implementations and on the foreign programs
- *   of `data/algorithms/foreign/`, which implement none of the classes.
+ *   whole-executable embeddings weighted by how often their code ran), with a
+ *   temperature, a calibrated out-of-distribution detector and the rates of
+ *   its warning measured on unseen implementations, on the programs written
+ *   outside the corpus (`data/algorithms/outside/`) and on the foreign
+ *   programs of `data/algorithms/foreign/`, which implement none of the classes.
  *
  * Writes `results/algorithm_classification.{csv,json,png}`,
  * `results/algorithm_classification_confusion{,_finetuned}.png`, and
@@ -54,11 +56,11 @@ import {
   splitByImplementation,
 } from "../lib/algorithms/mod.ts";
 import {
-  classificationWarnings,
+  calibrateClassifier,
+  CLASSIFIER_BUNDLE_VERSION,
   classifyEmbedding,
   DEFAULT_CLASSIFIER_DIR,
   fitEmbeddingClassifier,
-  fitTemperature,
   programDataset,
   programEmbeddings,
   sampleBySource,
@@ -67,6 +69,12 @@ import {
   type WarningRates,
 } from "../lib/algorithms/transfer.ts";
 import { buildForeignPrograms } from "../lib/algorithms/foreign.ts";
+import { buildOutsidePrograms } from "../lib/algorithms/outside.ts";
+import {
+  programSamples,
+  type SiteProfile,
+  type WeightedSample,
+} from "../lib/algorithms/weighting.ts";
 import {
   disposeEndToEnd,
   endToEndProbabilities,
@@ -112,14 +120,15 @@ const PLANS = {
   },
   small: {
     opts: ["O0", "O2"],
-    inputs: 3,
+    inputs: 2,
     maxPerSite: 2,
     perProgram: 16,
     trainCap: 800,
     epochs: 2,
     hidden: 64,
     steps: 4,
-    endToEnd: { epochs: 12, programsPerStep: 8, instancesPerStep: 4, lr: 3e-3 },
+    // 5 epochs over 8 implementations per class: about the optimiser steps 12 epochs took over 4.
+    endToEnd: { epochs: 5, programsPerStep: 8, instancesPerStep: 4, lr: 3e-3 },
   },
   full: {
     opts: ["O0", "O1", "O2", "O3"],
@@ -180,7 +189,7 @@ await runMain(async () => {
     console.log(
       "usage: deno run -A experiments/algorithm_classification.ts [--scale tiny|small|full] " +
         "[--seeds N] [--index PATH] [--results DIR] [--classifier DIR] [--quiet]\n" +
-        "  --scale       plan of sizes (default small: -O0/-O2, 3 inputs, 16 instances per binary)\n" +
+        "  --scale       plan of sizes (default small: -O0/-O2, 2 inputs, 16 instances per binary)\n" +
         "  --seeds       seeds per split (default 3)\n" +
         "  --index       corpus index (default data/cache/algorithms/index.json, from make corpus)\n" +
         "  --results     folder of the CSV/JSON/charts (default results/)\n" +
@@ -238,7 +247,7 @@ await runMain(async () => {
   let t0 = performance.now();
   const traces = programs.flatMap((p) => p.traces.map((e) => ({ program: p, entry: e })));
   const dataKey = await hashOf({
-    version: 3,
+    version: 4,
     traces: await Promise.all(
       traces.map(async (t) => [
         t.program.name,
@@ -251,13 +260,15 @@ await runMain(async () => {
   const cache = join(EXPERIMENTS_CACHE, NAME, dataKey);
   let dataset: Dataset;
   let algorithmSites: number[][];
+  let profiles: SiteProfile[][];
   let datasetCached = true;
   try {
     algorithmSites = JSON.parse(await Deno.readTextFile(join(cache, "algorithm_sites.json")));
+    profiles = JSON.parse(await Deno.readTextFile(join(cache, "profiles.json")));
     dataset = await loadDataset(join(cache, "dataset"));
   } catch {
     datasetCached = false;
-    ({ dataset, algorithmSites } = await programDataset(
+    ({ dataset, algorithmSites, profiles } = await programDataset(
       traces.map((t) => ({
         name: t.program.name,
         input: t.entry.input,
@@ -275,22 +286,21 @@ await runMain(async () => {
     ));
     await saveDataset(join(cache, "dataset"), dataset);
     await atomicWriteJson(join(cache, "algorithm_sites.json"), algorithmSites);
+    await atomicWriteJson(join(cache, "profiles.json"), profiles);
   }
   const sourceOf = new Map(dataset.sources.map((s, i) => [`${s.workload}/${s.input}`, i]));
   const sourcesOf = programs.map((p) => p.traces.map((e) => sourceOf.get(`${p.name}/${e.input}`)!));
   const programOfSource = new Map(sourcesOf.flatMap((ss, k) => ss.map((s) => [s, k] as const)));
   // The experiment embeds the algorithm's own instances; the saved classifier, like
-  // `deno task classify`, every instance of the executable (which cannot know the algorithm's symbols).
-  const programSamples = mergeSamples(
+  // `deno task classify` (which cannot know the algorithm's symbols), the instances of the whole
+  // executable weighted by how often their code ran (lib/algorithms/weighting.ts).
+  const algorithmSamples = mergeSamples(
     sampleBySource(dataset, plan.perProgram, algorithmSites),
     sourcesOf,
     plan.perProgram,
   );
-  const programWholeSamples = mergeSamples(
-    sampleBySource(dataset, plan.perProgram),
-    sourcesOf,
-    plan.perProgram,
-  );
+  const sampling = { perProgram: plan.perProgram, coverage: 1 };
+  const programWholeSamples = programSamples(dataset, profiles, sourcesOf, sampling);
   lap("dataset", t0);
   log(quiet, `[${NAME}] ${dataset.instances.count} instances, ${dataset.topologies.length} sites`);
 
@@ -339,7 +349,7 @@ await runMain(async () => {
     }
   };
 
-  const embedAll = (model: NcfModel) => programEmbeddings(model, dataset, programSamples);
+  const embedAll = (model: NcfModel) => programEmbeddings(model, dataset, algorithmSamples);
 
   /**
    * Test-program probabilities of a GNN trained end to end on the labels,
@@ -359,7 +369,7 @@ await runMain(async () => {
       const trained = trainEndToEnd(
         await start(),
         dataset,
-        trainIdx.map((i) => programSamples[i]),
+        trainIdx.map((i) => algorithmSamples[i]),
         trainIdx.map((i) => programs[i].class),
         {
           ...plan.endToEnd,
@@ -367,7 +377,11 @@ await runMain(async () => {
           label: quiet ? undefined : label,
         },
       );
-      const probs = endToEndProbabilities(trained, dataset, testIdx.map((i) => programSamples[i]));
+      const probs = endToEndProbabilities(
+        trained,
+        dataset,
+        testIdx.map((i) => algorithmSamples[i]),
+      );
       const out = {
         classes: trained.classes,
         probs: probs.map((p) => [...p]),
@@ -537,78 +551,66 @@ await runMain(async () => {
   }
 
   // The classifier `deno task classify` uses: the seed-1 pre-trained NCF, softmax on the
-  // whole-executable embeddings of every program. Its temperature and the rates of its warnings
-  // are measured on programs it has not seen: seed 1's held-out implementations (with a softmax
-  // fitted on the other programs) and the foreign programs, which implement none of the classes.
+  // execution-weighted whole-executable embeddings of every program, and the k-NN detector of
+  // lib/algorithms/ood.ts. Its temperature and the rates of its warning are measured on programs
+  // it has not seen: seed 1's held-out implementations (softmax and detector fitted on the other
+  // programs; the detector's threshold from leave-one-implementation-out scores of those), the
+  // programs written outside the corpus and the foreign programs, which implement none of the
+  // classes (neither takes part in any fit).
   t0 = performance.now();
   const source = classifierSource!;
-  const wholeFeatures = programEmbeddings(source.model, dataset, programWholeSamples);
-  const heldOut = fitEmbeddingClassifier(
-    source.trainIdx.map((i) => wholeFeatures[i]),
-    source.trainIdx.map((i) => programs[i].class),
-    1,
-  );
-  const byClass = (c: { probabilities: [string, number][] }) => {
-    const p = Object.fromEntries(c.probabilities);
-    return heldOut.softmax.classes.map((cls) => p[cls]);
-  };
-  const temperature = fitTemperature(
-    source.testIdx.map((i) => byClass(classifyEmbedding(heldOut, wholeFeatures[i]))),
-    source.testIdx.map((i) => heldOut.softmax.classes.indexOf(programs[i].class)),
-  );
-  heldOut.temperature = temperature;
-  const minConfidence = 0.5;
-  const warned = (f: Float64Array) =>
-    classificationWarnings(heldOut, classifyEmbedding(heldOut, f), minConfidence).length > 0;
+  const embedWeighted = (model: NcfModel, data: Dataset, samples: WeightedSample[]) =>
+    programEmbeddings(model, data, samples.map((s) => s.indices), samples.map((s) => s.weights));
+  const wholeFeatures = embedWeighted(source.model, dataset, programWholeSamples);
   const levels = [...new Set(programs.map((p) => p.opt))].sort();
-  const foreignPrograms = await buildForeignPrograms({ opts: levels, quiet });
-  const foreign = await programDataset(
-    foreignPrograms.map((f) => ({
-      name: `${f.name}@${f.compiler}-${f.opt}`,
-      input: "run",
-      trace: f.trace,
-      binary: f.binary,
-    })),
-    { maxPerSite: plan.maxPerSite, quiet: true },
-  );
-  const foreignFeatures = programEmbeddings(
-    source.model,
-    foreign.dataset,
-    sampleBySource(foreign.dataset, plan.perProgram),
-  );
-  const warningRates: WarningRates = {
-    known: {
-      warned: source.testIdx.filter((i) => warned(wholeFeatures[i])).length / source.testIdx.length,
-      programs: source.testIdx.length,
-      accuracy: source.testIdx.filter((i) =>
-        classifyEmbedding(heldOut, wholeFeatures[i]).predicted === programs[i].class
-      ).length / source.testIdx.length,
-    },
-    foreign: {
-      warned: foreignFeatures.filter(warned).length / foreignFeatures.length,
-      programs: foreignFeatures.length,
-    },
-    measuredOn: `the same pipeline with the softmax fitted without the held-out implementations ` +
-      `of seed 1; foreign programs: ${
-        [
-          ...new Set(foreignPrograms.map((f) =>
-            f.name
-          )),
-        ].join(", ")
-      } (data/algorithms/foreign/, gcc-12 and clang at ${levels.join("/")})`,
+  /** Execution-weighted embeddings of standalone programs (one trace each). */
+  const embedStandalone = async (
+    built: { name: string; compiler: string; opt: string; trace: string; binary: string }[],
+  ) => {
+    const data = await programDataset(
+      built.map((f) => ({
+        name: `${f.name}@${f.compiler}-${f.opt}`,
+        input: "run",
+        trace: f.trace,
+        binary: f.binary,
+      })),
+      { maxPerSite: plan.maxPerSite, quiet: true },
+    );
+    const samples = programSamples(data.dataset, data.profiles, built.map((_, k) => [k]), sampling);
+    return embedWeighted(source.model, data.dataset, samples);
   };
-  const clf = {
-    ...fitEmbeddingClassifier(wholeFeatures, programs.map((p) => p.class), 1),
-    temperature,
+  const foreignPrograms = await buildForeignPrograms({ opts: levels, quiet });
+  const foreignFeatures = await embedStandalone(foreignPrograms);
+  const outsidePrograms = await buildOutsidePrograms({ opts: levels, quiet });
+  const outsideFeatures = await embedStandalone(outsidePrograms);
+  const { classifier: clf, rates } = calibrateClassifier({
+    features: wholeFeatures,
+    labels: programs.map((p) => p.class),
+    groups: programs.map((p) => `${p.class}/${p.implementation}`),
+    trainIdx: source.trainIdx,
+    testIdx: source.testIdx,
+    foreign: foreignFeatures,
+    outside: { features: outsideFeatures, labels: outsidePrograms.map((p) => p.class) },
+  });
+  const temperature = clf.temperature!;
+  const warningRates: WarningRates = {
+    ...rates,
+    measuredOn: `the same pipeline with the softmax and the detector fitted without the held-out ` +
+      `implementations of seed 1 (detector threshold: the conformal 90% quantile of ` +
+      `leave-one-implementation-out 5-NN distances of the training programs); foreign programs: ${
+        [...new Set(foreignPrograms.map((f) => f.name))].join(", ")
+      } (data/algorithms/foreign/); programs written outside the corpus: ${
+        [...new Set(outsidePrograms.map((f) => f.name))].join(", ")
+      } (data/algorithms/outside/); gcc-12 and clang at ${levels.join("/")}`,
   };
   await copyModel(source.dir, join(classifierDir, "model"));
   await saveClassifierBundle(classifierDir, {
     format: "ncf-algorithm-classifier",
+    version: CLASSIFIER_BUNDLE_VERSION,
     model: "model",
     classifier: clf,
     maxPerSite: plan.maxPerSite,
-    instancesPerProgram: plan.perProgram,
-    minConfidence,
+    sampling: { perSource: plan.perProgram, coverage: sampling.coverage },
     warningRates,
     measuredAccuracy: `NCF frozen ${fmtStat(stat(SPLITS.impl, METHODS.frozen))} on held-out ` +
       `implementations (${seeds} seed(s)), ${
@@ -617,7 +619,7 @@ await runMain(async () => {
     trainedOn:
       `NCF pre-trained on branch prediction over the corpus binaries except the held-out ` +
       `implementations of seed 1 (${source.description}); softmax regression on the embeddings of ` +
-      `the branch instances of the whole executable (main and input parsing included) of ` +
+      `the branch instances of the whole executable, weighted by how often their code ran, of ` +
       `all ${programs.length} corpus binaries (${classes.length} classes: ${classes.join(", ")}; ` +
       `gcc-12 and clang at ${opts.join("/")}), temperature ${temperature.toFixed(2)} fitted on ` +
       `seed 1's held-out implementations`,
@@ -699,12 +701,15 @@ await runMain(async () => {
       "Frozen methods train a softmax regression on standardised embeddings; end-to-end methods " +
       "train a linear head on the same pooled embedding together with the GNN.",
       `deno task classify's classifier (seed 1's pre-trained NCF, whole-executable embeddings, ` +
-      `temperature ${temperature.toFixed(2)}): with the softmax fitted without seed 1's held-out ` +
-      `implementations, at least one warning fired on ${
+      `temperature ${temperature.toFixed(2)}): with the softmax and the detector fitted without ` +
+      `seed 1's held-out implementations, the out-of-distribution warning fired on ${
         (100 * warningRates.known.warned).toFixed(0)
       }% of those ${warningRates.known.programs} unseen known-class programs (named right: ${
         (100 * warningRates.known.accuracy).toFixed(0)
-      }%) and on ${(100 * warningRates.foreign.warned).toFixed(0)}% of ` +
+      }%), on ${(100 * warningRates.outside!.warned).toFixed(0)}% of ` +
+      `${warningRates.outside!.programs} programs of known classes written outside the corpus ` +
+      `(named right: ${(100 * warningRates.outside!.accuracy).toFixed(0)}%) and on ` +
+      `${(100 * warningRates.foreign.warned).toFixed(0)}% of ` +
       `${warningRates.foreign.programs} foreign programs that implement none of the classes.`,
       "The compiler split is the same every seed (gcc trains, clang tests); its seeds vary the " +
       "weights' initialisation and sampling only.",

@@ -16,12 +16,15 @@ import {
   isCodeOf,
   loadIndex,
   loadManifest,
+  mapConcurrently,
   mix,
   type OpcodeCounts,
   parseManifest,
   predict,
   predictSoftmax,
   referenceChecksum,
+  seedArguments,
+  seededInput,
   splitByCompiler,
   splitByImplementation,
   trainBagOfOpcodes,
@@ -59,25 +62,40 @@ function smallInput(manifest: AlgorithmManifest, kind: string, index = 0): Input
   });
 }
 
-Deno.test("manifest: >= 10 classes of >= 4 implementations, unique names, sources exist", async () => {
+Deno.test("manifest: >= 10 classes of >= 8 implementations in several styles, sources exist", async () => {
   const manifest = await loadManifest();
   const classes = classesOf(manifest);
   assert.ok(classes.length >= 10, `${classes.length} classes`);
-  for (const cls of classes) {
-    const impls = manifest.programs.filter((p) => p.class === cls).map((p) => p.implementation);
-    assert.ok(impls.length >= 4, `${cls} has ${impls.length} implementations`);
-    assert.equal(new Set(impls).size, impls.length, `${cls} repeats an implementation name`);
-  }
+  const usesCommon = new Map<string, boolean>();
   for (const p of manifest.programs) {
     const st = await Deno.stat(join(ALGORITHMS_DIR, p.source));
     assert.ok(st.isFile, p.source);
     const source = await Deno.readTextFile(join(ALGORITHMS_DIR, p.source));
-    assert.match(source, new RegExp(`ALGORITHM [^(]*\\b${p.functions[0]}\\(`), p.source);
+    usesCommon.set(p.source, source.includes('#include "../common.h"'));
+    // The entry point exists at every level: marked noinline (ALGORITHM in common.h), or main.
+    if (p.functions[0] !== "main") {
+      const marked = `(ALGORITHM|__attribute__\\(\\(noinline\\)\\))[^(;]*\\b${p.functions[0]}\\(`;
+      assert.match(source, new RegExp(marked), p.source);
+    }
     for (const f of p.functions) {
       assert.match(source, new RegExp(`\\b${f}\\(`), `${p.source}: ${f}`);
     }
   }
+  for (const cls of classes) {
+    const programs = manifest.programs.filter((p) => p.class === cls);
+    const impls = programs.map((p) => p.implementation);
+    assert.ok(impls.length >= 8, `${cls} has ${impls.length} implementations`);
+    assert.equal(new Set(impls).size, impls.length, `${cls} repeats an implementation name`);
+    assert.deepEqual(
+      new Set(programs.map((p) => p.io)),
+      new Set(["file", "stdin", "seed"]),
+      `${cls}: input from a file, stdin and a seed`,
+    );
+    assert.ok(programs.some((p) => !usesCommon.get(p.source)), `${cls}: all use common.h`);
+    assert.ok(programs.some((p) => p.functions[0] === "main"), `${cls}: none all in main`);
+  }
   assert.ok(manifest.inputsPerScale.full >= 3);
+  assert.ok(manifest.levelsPerScale.full.length > manifest.levelsPerScale.small.length);
 });
 
 Deno.test("manifest: a bad entry is a UserError naming it", async () => {
@@ -132,7 +150,26 @@ Deno.test("inputs: deterministic per seed and index, and the references agree wi
   assert.equal(referenceChecksum("kmp", text), mix(checksumOf([0, 3, 5]), 3));
 });
 
-// Every implementation (all of them, none sampled) with gcc-12 -O2 on one small input.
+Deno.test("inputs: seeded data follows the splitmix64 rules the seeded C programs use", () => {
+  // splitmix64's first output from state 0 is 0xe220a8397b1dcdaf.
+  const first = seededInput({ generator: "array", seed: 0n, params: { n: 1, max: 2 ** 31 } });
+  assert.deepEqual(first, { kind: "array", values: [Number(0xe220a8397b1dcdafn % 2n ** 31n)] });
+  const graph = seededInput({ generator: "graph", seed: 5n, params: { n: 30, m: 60 } });
+  assert.ok(graph.kind === "graph" && graph.edges.length === 60);
+  const keys = graph.edges.map(([u, v]) => u * 30 + v);
+  assert.deepEqual(keys, [...keys].sort((a, b) => a - b), "edges in (u, v) order");
+  assert.equal(new Set(keys).size, 60, "distinct edges");
+  assert.ok(graph.edges.every(([u, v, w]) => u < v && w >= 1 && w <= 100));
+  assert.deepEqual(seedArguments("graph", 5n, { n: 30, m: 60 }), ["5", "30", "60", "100", "6"]);
+  const search = seededInput({ generator: "search", seed: 9n });
+  assert.ok(
+    search.kind === "search" && search.keys.every((k, i) => i === 0 || k > search.keys[i - 1]),
+  );
+  assert.throws(() => seededInput({ generator: "text", seed: 1n, params: { patternLength: 0 } }));
+});
+
+// Every implementation (all of them, none sampled) with gcc-12 -O2 on one small input, through
+// its own input style (file argument, standard input, or generated from a seed).
 Deno.test("every implementation compiles with gcc-12 -O2 and prints the reference checksum", async () => {
   const manifest = await loadManifest();
   await withTempDir(async (dir) => {
@@ -144,18 +181,61 @@ Deno.test("every implementation compiles with gcc-12 -O2 and prints the referenc
       inputs.set(kind, { path, data });
     }
     const wrong: string[] = [];
-    for (const program of manifest.programs) {
+    const check = async (program: AlgorithmManifest["programs"][number]) => {
       const { binary } = await compileProgram({ program, compiler: "gcc", opt: "O2" }, { dir });
+      const generator = manifest.inputs[program.input].generator;
+      const seeded = program.io === "seed"
+        ? seededInput({ generator, seed: 7n, params: SMALL_PARAMS[generator] })
+        : undefined;
       const input = inputs.get(program.input)!;
-      const run = await new Deno.Command(binary, { args: [input.path], stderr: "piped" }).output();
-      const printed = new TextDecoder().decode(run.stdout).trim();
-      const expected = String(referenceChecksum(program.class, input.data));
-      if (!run.success || printed !== expected) {
+      const run = await new Deno.Command(binary, {
+        args: seeded
+          ? seedArguments(generator, 7n, SMALL_PARAMS[generator])
+          : program.io === "file"
+          ? [input.path]
+          : [],
+        stdin: program.io === "stdin" ? "piped" : "null",
+        stdout: "piped",
+        stderr: "piped",
+      }).spawn();
+      if (program.io === "stdin") {
+        const writer = run.stdin.getWriter();
+        await writer.write(await Deno.readFile(input.path));
+        await writer.close();
+      }
+      const out = await run.output();
+      const printed = new TextDecoder().decode(out.stdout).trim();
+      const expected = String(referenceChecksum(program.class, seeded ?? input.data));
+      if (!out.success || printed !== expected) {
         wrong.push(`${program.class}/${program.implementation}: "${printed}" != ${expected}`);
       }
-    }
+    };
+    // Two at a time (two cores).
+    const queue = [...manifest.programs];
+    await Promise.all([0, 1].map(async () => {
+      while (queue.length > 0) await check(queue.shift()!);
+    }));
     assert.deepEqual(wrong, []);
   });
+});
+
+Deno.test("mapConcurrently: results in order, at most `jobs` at a time, no new work after a failure", async () => {
+  let running = 0, most = 0;
+  const started: number[] = [];
+  const work = async (x: number) => {
+    started.push(x);
+    running++;
+    most = Math.max(most, running);
+    await new Promise((r) => setTimeout(r, 5 - (x % 3)));
+    running--;
+    if (x === 3) throw new Error("item 3 failed");
+    return 10 * x;
+  };
+  assert.deepEqual(await mapConcurrently([0, 1, 2, 4], 2, work), [0, 10, 20, 40]);
+  assert.equal(most, 2);
+  started.length = 0;
+  await assert.rejects(mapConcurrently([0, 1, 2, 3, 4, 5, 6, 7], 2, work), /item 3 failed/);
+  assert.ok(!started.includes(7), `started after the failure: ${started}`);
 });
 
 const ITEMS = ["gcc", "clang"].flatMap((compiler) =>
@@ -218,14 +298,19 @@ Deno.test("bag of opcodes learns which opcodes mark a class", () => {
   assert.ok(isCodeOf("merge.constprop.0", "merge") && !isCodeOf("merge_sort", "merge"));
 });
 
-Deno.test("corpus: one binary compiled, traced on a tiny input, indexed; a re-run reuses it", async () => {
+Deno.test("corpus: a program per input style compiled, traced on a tiny input, indexed; a re-run reuses it", async () => {
   const full = await loadManifest();
-  const program = full.programs.find((p) => p.class === "insertion_sort")!;
+  const sorts = full.programs.filter((p) => p.class === "insertion_sort");
+  const programs = (["file", "stdin", "seed"] as const).map((io) =>
+    sorts.find((p) => p.io === io)!
+  );
+  const program = programs[0];
   const manifest: AlgorithmManifest = {
     seed: "test",
     inputsPerScale: { small: 1, full: 1 },
+    levelsPerScale: { small: ["O1"], full: ["O1"] },
     inputs: { [program.input]: { ...full.inputs[program.input], params: { n: 50, max: 100 } } },
-    programs: [program],
+    programs,
   };
   await withTempDir(async (dir) => {
     const options = {
@@ -240,20 +325,28 @@ Deno.test("corpus: one binary compiled, traced on a tiny input, indexed; a re-ru
       quiet: true,
     };
     const index = await buildCorpus(options);
-    assert.equal(index.binaries.length, 1);
-    assert.equal(index.entries.length, 1);
-    const entry = index.entries[0];
+    assert.equal(index.binaries.length, 3);
+    assert.equal(index.entries.length, 3);
+    const [entry, fromStdin, fromSeed] = index.entries;
     assert.equal(entry.class, "insertion_sort");
     assert.equal(entry.compiler, "gcc");
     assert.ok(entry.symbols.some((s) => s.name === program.functions[0]));
+    assert.deepEqual(entry.args, [entry.input_path]);
+    assert.equal(fromStdin.stdin, fromStdin.input_path);
+    assert.deepEqual(fromStdin.args, []);
+    assert.equal(fromSeed.input_path, undefined);
+    assert.deepEqual(fromSeed.args.slice(1), ["50", "100"]);
+    assert.equal(entry.checksum, fromStdin.checksum, "file and stdin read the same data");
     const info = await summarizeTrace(entry.trace);
     assert.ok(info.instructions > 0 && info.branches > 0 && info.snapshots > 0);
     assert.equal(info.instructions, entry.instructions);
     assert.deepEqual(await loadIndex(options.indexPath), index);
 
-    const before = (await Deno.stat(entry.trace)).mtime;
+    const mtimes = () =>
+      Promise.all(index.entries.map(async (e) => (await Deno.stat(e.trace)).mtime));
+    const before = await mtimes();
     const again = await buildCorpus(options);
     assert.deepEqual(again.entries, index.entries);
-    assert.deepEqual((await Deno.stat(entry.trace)).mtime, before);
+    assert.deepEqual(await mtimes(), before);
   });
 });

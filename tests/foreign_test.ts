@@ -30,7 +30,7 @@ Deno.test({
         quiet: true,
       };
       const sources = await listForeignPrograms();
-      assert.ok(sources.length >= 6, `only ${sources.length} foreign programs`);
+      assert.ok(sources.length >= 12, `only ${sources.length} foreign programs`);
       const built = await buildForeignPrograms(options);
       assert.deepEqual(built.map((b) => b.name), sources.map((s) => s.name));
       for (const b of built) {

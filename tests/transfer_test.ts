@@ -2,7 +2,8 @@
  * The algorithm-classification transfer pipeline end to end on a tiny slice
  * of the corpus (2 classes, both compilers, -O0, one input): the experiment
  * writes its CSV (with mean/std rows), JSON (computed verdict) and the
- * classifier, and `classify` names one corpus program's class.
+ * classifier, and `classify` names the class of a corpus program that reads
+ * its input from standard input.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
@@ -43,7 +44,7 @@ Deno.test({
         indexPath: join(tmp, "index.json"),
         quiet: true,
       });
-      assert.equal(index.binaries.length, 16);
+      assert.equal(index.binaries.length, 32);
       const env = { NCF_EXPERIMENT_CACHE: join(tmp, "cache") };
       const results = join(tmp, "results");
       const classifier = join(tmp, "classifier");
@@ -80,24 +81,27 @@ Deno.test({
       await Deno.stat(join(results, "algorithm_classification_confusion.png"));
       await Deno.stat(join(results, "algorithm_classification_confusion_finetuned.png"));
       const rates = meta.settings.classifier.warningRates;
-      assert.equal(rates.foreign.programs, 12, "6 foreign programs x 2 compilers at -O0");
+      assert.equal(rates.foreign.programs, 24, "12 foreign programs x 2 compilers at -O0");
+      assert.equal(rates.outside.programs, 24, "12 outside programs x 2 compilers at -O0");
 
-      const entry = index.entries.find((e) => e.class === "binary_search")!;
+      const entry = index.entries.find((e) => e.class === "binary_search" && e.stdin)!;
       const shown = await run([
         "run",
         "-A",
         "lib/algorithms/classify.ts",
         "--model",
         classifier,
+        "--stdin",
+        entry.stdin!,
         "--",
         join(entry.binary.startsWith("/") ? "" : ROOT, entry.binary),
-        join(entry.input_path.startsWith("/") ? "" : ROOT, entry.input_path),
       ], env);
       assert.match(shown, /predicted class: (binary_search|insertion_sort) \(probability/);
       assert.match(shown, /binary_search\s+[\d.]+%/);
       assert.match(shown, /insertion_sort\s+[\d.]+%/);
       assert.match(shown, /trained on:/);
-      assert.match(shown, /how far to trust the warnings: on 12 programs implementing none/);
+      assert.match(shown, /the answer rests on: \S+ \d+%/);
+      assert.match(shown, /how far to trust the warning: on 24 programs implementing none/);
     } finally {
       await Deno.remove(tmp, { recursive: true });
     }

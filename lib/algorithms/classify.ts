@@ -1,10 +1,13 @@
 /**
- * `deno task classify [--model DIR] -- PROGRAM [ARGS...]`: which algorithm
- * does a program implement? Traces the program (snapshots at branches and
- * loads, thinned per site, as the corpus), builds branch instances of its
- * own executable's sites (not libraries), embeds them with the pre-trained
- * NCF model, and prints the classifier's probability per class, with how far
- * the program is from every class it was trained on.
+ * `deno task classify [--model DIR] [--stdin FILE] -- PROGRAM [ARGS...]`:
+ * which algorithm does a program implement? Traces the program (snapshots at
+ * branches and loads, thinned per site, as the corpus; `--stdin` feeds a file
+ * to its standard input), builds branch instances of its own executable's
+ * sites (not libraries), samples and weights them by how often their code ran
+ * (`weighting.ts`), embeds them with the pre-trained NCF model, and prints the
+ * classifier's probability per class, the functions the answer rests on, and
+ * whether the program looks like the training programs at all (the calibrated
+ * detector of `ood.ts`), with that warning's measured rates.
  *
  * `DIR` (default `results/algorithms/classifier`) is what
  * `experiments/algorithm_classification.ts` writes.
@@ -25,9 +28,9 @@ import {
   loadClassifierBundle,
   programDataset,
   programEmbeddings,
-  sampleBySource,
   type WarningRates,
 } from "./transfer.ts";
+import { type FunctionShare, functionShares, sampleByExecution } from "./weighting.ts";
 
 /** Options of {@linkcode classifyProgram}. */
 export interface ClassifyOptions {
@@ -35,6 +38,8 @@ export interface ClassifyOptions {
   model?: string;
   /** Keep the trace here instead of a temporary folder. */
   trace?: string;
+  /** File fed to the program's standard input (default: none, empty input). */
+  stdin?: string;
   /** Show the tracer's and the program's output. */
   verbose?: boolean;
 }
@@ -43,7 +48,10 @@ export interface ClassifyOptions {
 export interface ProgramClassification extends Classification {
   bundle: ClassifierBundle;
   program: string;
+  /** Branch instances embedded (picks; a hot site may be picked more than once). */
   instances: number;
+  /** The functions the embedding rests on, with their share of the weight, largest first. */
+  functions: FunctionShare[];
   warnings: string[];
 }
 
@@ -62,58 +70,71 @@ export async function classifyProgram(
     await traceProgram({
       program: binary,
       args,
+      stdin: options.stdin,
       out: tracePath,
       snapshots: DEFAULT_SNAPSHOTS,
       stdout: options.verbose ? "inherit" : "null",
       quiet: !options.verbose,
     });
-    const { dataset } = await programDataset(
+    const { dataset, profiles } = await programDataset(
       [{ name: basename(binary), input: "run", trace: tracePath, binary }],
       { maxPerSite: bundle.maxPerSite, quiet: true },
     );
     await initBackend();
     const model = await loadModel(bundle.model);
     model.checkDataset(dataset, tracePath);
-    const samples = sampleBySource(dataset, bundle.instancesPerProgram);
-    const [embedding] = programEmbeddings(model, dataset, samples);
+    const [sample] = sampleByExecution(dataset, profiles, bundle.sampling);
+    const [embedding] = programEmbeddings(model, dataset, [sample.indices], [sample.weights]);
     model.dispose();
     const c = classifyEmbedding(bundle.classifier, embedding);
-    const warnings = classificationWarnings(bundle.classifier, c, bundle.minConfidence);
     return {
       ...c,
       bundle,
       program: binary,
-      instances: samples[0].length,
-      warnings,
+      instances: sample.indices.length,
+      functions: functionShares(sample),
+      warnings: classificationWarnings(c),
     };
   } finally {
     if (tmp) await Deno.remove(tmp, { recursive: true }).catch(() => {});
   }
 }
 
+const pct = (x: number) => `${(100 * x).toFixed(0)}%`;
+
 /** What the warnings are worth, as measured by the experiment. */
 function warningRatesLine(rates: WarningRates): string {
-  const pct = (x: number) => `${(100 * x).toFixed(0)}%`;
-  return `how far to trust the warnings: on ${rates.foreign.programs} programs implementing none ` +
-    `of the classes, at least one warning fired for ${pct(rates.foreign.warned)}; on ` +
-    `${rates.known.programs} unseen implementations of the known classes, for ` +
-    `${pct(rates.known.warned)} (and ${pct(rates.known.accuracy)} of those were named right). ` +
-    `Measured on ${rates.measuredOn}.`;
+  const outside = rates.outside
+    ? `; on ${rates.outside.programs} programs of known classes written outside the corpus, for ` +
+      `${pct(rates.outside.warned)} (named right: ${pct(rates.outside.accuracy)})`
+    : "";
+  return `how far to trust the warning: on ${rates.foreign.programs} programs implementing none ` +
+    `of the classes it fired for ${pct(rates.foreign.warned)}; on ${rates.known.programs} ` +
+    `unseen implementations of the known classes, for ${pct(rates.known.warned)} (named right: ` +
+    `${pct(rates.known.accuracy)})${outside}. Measured on ${rates.measuredOn}.`;
 }
 
 /** The printed report of a classification. */
 export function formatClassification(r: ProgramClassification): string {
+  const shown = r.functions.filter((f, i) => i < 3 || f.share >= 0.05);
+  const rest = 1 - shown.reduce((s, f) => s + f.share, 0);
   const lines = [
-    `program: ${r.program} (${r.instances} branch instances of its own code embedded)`,
+    `program: ${r.program} (${r.instances} branch instances of its own code embedded, ` +
+    `weighted by how often their code ran)`,
     `predicted class: ${r.predicted} (probability ${(100 * r.probabilities[0][1]).toFixed(1)}%)`,
+    `the answer rests on: ${shown.map((f) => `${f.function} ${pct(f.share)}`).join(", ")}${
+      rest > 0.005 ? `, other functions ${pct(rest)}` : ""
+    } (share of the embedding's weight)`,
     `confidence: ${
-      r.warnings.length === 0 ? "no warning below" : `LOW (${r.warnings.length} warning(s) below)`
+      r.warnings.length === 0 ? "no warning" : "LOW (see the warning below)"
     }; measured test accuracy of this method: ${r.bundle.measuredAccuracy}`,
-    `distance to the ${r.predicted} centroid: ${r.predictedDistance.toFixed(2)} (its training ` +
-    `programs: max ${(r.bundle.classifier.classMaxDistance[r.predicted] ?? NaN).toFixed(2)}); ` +
-    `to the nearest centroid: ${r.nearestDistance.toFixed(2)} (${r.nearestClass}); ` +
-    `all training programs: 95% within ${r.bundle.classifier.trainDistance.p95.toFixed(2)}, ` +
-    `max ${r.bundle.classifier.trainDistance.max.toFixed(2)}`,
+    ...(r.ood
+      ? [
+        `distance to the ${r.ood.nearest.length}th nearest training program: ` +
+        `${r.ood.score.toFixed(2)} (calibrated threshold ${r.ood.threshold.toFixed(2)}); ` +
+        `nearest training programs: ${r.ood.nearest.join(", ")}`,
+      ]
+      : []),
     "probabilities:",
     ...r.probabilities.map(([cls, p]) =>
       `  ${cls.padEnd(16)} ${(100 * p).toFixed(1).padStart(5)}%`
@@ -121,18 +142,19 @@ export function formatClassification(r: ProgramClassification): string {
     ...r.warnings.map((w) => `warning: ${w}`),
     ...(r.bundle.warningRates ? [warningRatesLine(r.bundle.warningRates)] : []),
     `trained on: ${r.bundle.trainedOn}`,
-    "A program implementing none of these classes still gets one of them: read the warnings.",
+    "A program implementing none of these classes still gets one of them: read the warning.",
   ];
   return lines.join("\n");
 }
 
 const USAGE = `usage: deno task classify [options] -- PROGRAM [ARGS...]
   Traces PROGRAM with ARGS, embeds its own code's branches with the pre-trained NCF model and
-  prints the predicted algorithm class, a probability per class and warnings when the answer is
-  not to be trusted (lib/algorithms/README.md).
+  prints the predicted algorithm class, a probability per class, the functions the answer rests
+  on, and a calibrated warning when the program looks like none of the classes (lib/algorithms/README.md).
   --model DIR    the saved classifier (default ${DEFAULT_CLASSIFIER_DIR}, written by
                  experiments/algorithm_classification.ts)
   --trace FILE   keep the program's trace in FILE (default: a temporary file, removed)
+  --stdin FILE   feed FILE to the program's standard input (default: empty input)
   --verbose      show the tracer's and the program's output (default: hidden)
   -h, --help     this help`;
 
@@ -145,11 +167,12 @@ if (import.meta.main) {
       const a = argv.shift()!;
       if (a === "--") {
         program = argv.splice(0);
-      } else if (a === "--model" || a === "--trace") {
+      } else if (a === "--model" || a === "--trace" || a === "--stdin") {
         const v = argv.shift();
         if (v === undefined) throw new UserError(`${a} needs a value`, USAGE);
         if (a === "--model") options.model = v;
-        else options.trace = v;
+        else if (a === "--trace") options.trace = v;
+        else options.stdin = v;
       } else if (a === "--verbose") options.verbose = true;
       else if (a === "-h" || a === "--help") {
         console.log(USAGE);

@@ -1,7 +1,8 @@
 /**
  * Command line of the algorithm-classification corpus.
  *
- *   deno task corpus [--scale small|full] [--only a,b]     (= cli.ts corpus)
+ *   deno task corpus [--scale small|full] [--only a,b]     (= cli.ts corpus; also the foreign
+ *                                                          and outside programs)
  *   deno run -A lib/algorithms/cli.ts list
  *   deno run -A lib/algorithms/cli.ts baseline
  *
@@ -16,11 +17,14 @@ import { COMPILER_NAMES, type CompilerName, OPT_LEVELS, type OptLevel } from "./
 import {
   buildCorpus,
   type CorpusIndex,
+  DEFAULT_JOBS,
   DEFAULT_SNAPSHOTS,
   INDEX_PATH,
   loadIndex,
 } from "./corpus.ts";
+import { buildForeignPrograms } from "./foreign.ts";
 import { classesOf, loadManifest, type Scale, SCALES } from "./manifest.ts";
+import { buildOutsidePrograms } from "./outside.ts";
 
 const DEFAULT_RESULTS = join(RESULTS_DIR, "algorithms", "bag_of_opcodes.json");
 
@@ -32,15 +36,19 @@ Commands:
             and level into build/algorithms/<compiler>-<opt>/, trace each binary on
             each input into data/cache/algorithms/traces/ (checking its checksum
             against the reference) and write data/cache/algorithms/index.json;
+            then build and trace the foreign programs and the programs written
+            outside the corpus at the same compilers and levels (not with --only);
             skips what is up to date (deno task corpus)
   baseline  bag-of-opcodes logistic regression on the indexed binaries: accuracy
             with held-out implementations and with train gcc / test clang
 
 corpus options:
-  --scale small|full   inputs per program: small 1, full 3 (default: small, or $SCALE)
+  --scale small|full   inputs and levels per program: small 2 at O0,O2; full 5 at
+                       O0..O3 (data/algorithms/manifest.json; default: small, or $SCALE)
   --only a,b           only these classes (default: all)
   --compilers a,b      gcc and/or clang (default: gcc,clang)
-  --opts a,b           optimisation levels (default: O0,O1,O2,O3)
+  --opts a,b           optimisation levels (default: those of the scale)
+  --jobs N             compilations and traces at a time (default: 2)
   --snapshots SPEC     register snapshots (default: ${DEFAULT_SNAPSHOTS})
   --no-trace           compile and index the binaries only
   --force              compile and trace again even when up to date
@@ -105,8 +113,14 @@ function splitRow(r: SplitResult, label: string): string[] {
 async function list(): Promise<void> {
   const manifest = await loadManifest();
   console.log(formatTable(
-    ["class", "implementation", "functions", "input"],
-    manifest.programs.map((p) => [p.class, p.implementation, p.functions.join(" "), p.input]),
+    ["class", "implementation", "functions", "input", "io"],
+    manifest.programs.map((p) => [
+      p.class,
+      p.implementation,
+      p.functions.join(" "),
+      p.input,
+      p.io,
+    ]),
   ));
   console.log(`\n${classesOf(manifest).length} classes, ${manifest.programs.length} programs`);
 }
@@ -119,7 +133,8 @@ async function main(): Promise<void> {
       scale: { type: "string", default: Deno.env.get("SCALE") || "small" },
       only: { type: "string" },
       compilers: { type: "string", default: COMPILER_NAMES.join(",") },
-      opts: { type: "string", default: OPT_LEVELS.join(",") },
+      opts: { type: "string" },
+      jobs: { type: "string", default: String(DEFAULT_JOBS) },
       snapshots: { type: "string", default: DEFAULT_SNAPSHOTS },
       "no-trace": { type: "boolean", default: false },
       force: { type: "boolean", default: false },
@@ -146,20 +161,40 @@ async function main(): Promise<void> {
     case "corpus": {
       const [scale] = oneOf<Scale>("scale", [values.scale], SCALES);
       const started = performance.now();
+      const compilers = oneOf<CompilerName>("compiler", csv(values.compilers), COMPILER_NAMES);
+      const jobs = Number(values.jobs);
+      if (!Number.isSafeInteger(jobs) || jobs < 1) {
+        throw new UserError(
+          `--jobs must be a whole number >= 1, got "${values.jobs}"`,
+          "give --jobs 2",
+        );
+      }
       const index = await buildCorpus({
         scale,
         only: csv(values.only),
-        compilers: oneOf<CompilerName>("compiler", csv(values.compilers), COMPILER_NAMES),
-        opts: oneOf<OptLevel>("optimisation level", csv(values.opts), OPT_LEVELS),
+        compilers,
+        opts: values.opts
+          ? oneOf<OptLevel>("optimisation level", csv(values.opts), OPT_LEVELS)
+          : undefined,
         snapshots: values.snapshots,
         noTrace: values["no-trace"],
         force: values.force,
+        jobs,
       });
       console.log(summarize(index));
       console.log(
         `\n${index.binaries.length} binaries, ${index.entries.length} traces at scale ${scale} ` +
           `in ${((performance.now() - started) / 1000).toFixed(0)} s`,
       );
+      if (index.only.length === 0 && !values["no-trace"]) {
+        const standalone = { compilers, opts: index.opts, jobs };
+        const foreign = await buildForeignPrograms(standalone);
+        const outside = await buildOutsidePrograms(standalone);
+        console.log(
+          `${foreign.length} foreign and ${outside.length} outside binaries traced; everything in ` +
+            `${((performance.now() - started) / 1000).toFixed(0)} s`,
+        );
+      }
       return;
     }
     case "baseline": {

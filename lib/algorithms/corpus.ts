@@ -27,16 +27,20 @@ import {
   COMPILER_NAMES,
   type CompilerName,
   configName,
-  OPT_LEVELS,
   type OptLevel,
 } from "./build.ts";
 import { type AlgorithmSymbol, algorithmSymbols } from "./functions.ts";
 import {
   formatInput,
   generateInput,
+  type InputData,
   inputName,
   inputPath,
   INPUTS_DIR,
+  inputSeed,
+  type InputStyle,
+  seedArguments,
+  seededInput,
   writeIfChanged,
 } from "./inputs.ts";
 import {
@@ -62,7 +66,7 @@ export const TRACES_DIR: string = join(ALGORITHMS_CACHE_DIR, "traces");
 export const DEFAULT_SNAPSHOTS = "branches,loads,max-per-site=32";
 
 /** Format version of the index (bump when a field changes meaning). */
-export const INDEX_VERSION = 1;
+export const INDEX_VERSION = 2;
 
 /** The tracer's binary: a rebuilt tracer makes every trace out of date. */
 export const TRACER_BINARY: string = join(TRACER_DIR, "ncftrace-amd64-linux");
@@ -75,6 +79,8 @@ export interface CorpusBinary {
   opt: OptLevel;
   /** Binary path, relative to the repository. */
   binary: string;
+  /** How the program gets its input (manifest `io`). */
+  io: InputStyle;
   /** The manifest's algorithm functions. */
   functions: string[];
   /** Where they are in the binary (helpers the compiler inlined are absent). */
@@ -87,8 +93,12 @@ export interface CorpusEntry extends CorpusBinary {
   input: string;
   /** Input kind (manifest `inputs` key). */
   input_kind: string;
-  /** Input file, relative to the repository. */
-  input_path: string;
+  /** The input's data file, relative to the repository (`file` and `stdin` styles). */
+  input_path?: string;
+  /** The program's arguments as traced (paths relative to the repository). */
+  args: string[];
+  /** The file fed to standard input (`stdin` style), relative to the repository. */
+  stdin?: string;
   /** Trace file, relative to the repository. */
   trace: string;
   /** The checksum the program printed (equal to the reference). */
@@ -126,7 +136,7 @@ export interface BuildCorpusOptions {
   snapshots?: string;
   /** Compilers (default both). */
   compilers?: readonly CompilerName[];
-  /** Optimisation levels (default all four). */
+  /** Optimisation levels (default: the manifest's `levelsPerScale` of the scale). */
   opts?: readonly OptLevel[];
   /** Compile and trace again even when up to date. */
   force?: boolean;
@@ -141,8 +151,41 @@ export interface BuildCorpusOptions {
   indexPath?: string;
   /** Disassembly cache folder (default build/disasm). */
   disasmCacheDir?: string;
+  /** Compilations and traces run at a time (default {@linkcode DEFAULT_JOBS}). */
+  jobs?: number;
   /** No progress output. */
   quiet?: boolean;
+}
+
+/** Compilations and traces at a time by default: the machine's two cores. */
+export const DEFAULT_JOBS = 2;
+
+/**
+ * `fn` on every item, at most `jobs` at a time; the results in the items'
+ * order. After a failure no new item starts, and the first error is thrown
+ * once the running ones have finished.
+ */
+export async function mapConcurrently<T, R>(
+  items: readonly T[],
+  jobs: number,
+  fn: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  let failure: { error: unknown } | undefined;
+  const worker = async () => {
+    while (next < items.length && !failure) {
+      const i = next++;
+      try {
+        out[i] = await fn(items[i], i);
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(jobs, items.length)) }, worker));
+  if (failure) throw failure.error;
+  return out;
 }
 
 /** A path relative to the repository when it is inside it. */
@@ -155,54 +198,90 @@ export function resolveIndexPath(path: string): string {
   return path.startsWith("/") ? path : join(ROOT, path);
 }
 
-interface PreparedInput {
+/** One run of a program on one input: how to start it and what it must print. */
+interface PreparedRun {
   kind: string;
+  /** `input<i>`. */
   name: string;
-  path: string;
+  /** Absolute paths. */
+  args: string[];
+  stdin?: string;
+  /** The data file (file and stdin styles). */
+  path?: string;
   checksum: bigint;
 }
 
-/** Generates the inputs of the selected programs; writes only files that changed. */
-async function prepareInputs(
+/**
+ * Generates the inputs of the selected programs (writes only files that changed)
+ * and returns each program's runs, by program id.
+ */
+async function prepareRuns(
   manifest: AlgorithmManifest,
   programs: AlgorithmProgram[],
   count: number,
   dir: string,
-): Promise<Map<string, PreparedInput[]>> {
-  const byClass = new Map<string, PreparedInput[]>();
-  const kinds = new Map<string, string[]>();
-  for (const p of programs) {
-    if (!kinds.has(p.input)) kinds.set(p.input, []);
-    if (!kinds.get(p.input)!.includes(p.class)) kinds.get(p.input)!.push(p.class);
-  }
-  for (const [kind, classes] of kinds) {
-    const spec = manifest.inputs[kind];
-    for (let index = 0; index < count; index++) {
-      const data = generateInput({
-        seed: manifest.seed,
-        kind,
-        generator: spec.generator,
-        index,
-        params: spec.params,
-      });
-      const path = inputPath(kind, index, dir);
-      await writeIfChanged(path, formatInput(data));
-      for (const cls of classes) {
-        if (!byClass.has(cls)) byClass.set(cls, []);
-        byClass.get(cls)!.push({
-          kind,
-          name: inputName(index),
-          path,
-          checksum: referenceChecksum(cls, data),
-        });
-      }
+): Promise<Map<string, PreparedRun[]>> {
+  const data = new Map<string, InputData>();
+  const once = (key: string, make: () => InputData) => {
+    if (!data.has(key)) data.set(key, make());
+    return data.get(key)!;
+  };
+  const checksums = new Map<string, bigint>();
+  const checksum = (cls: string, key: string) => {
+    if (!checksums.has(`${cls}/${key}`)) {
+      checksums.set(`${cls}/${key}`, referenceChecksum(cls, data.get(key)!));
     }
+    return checksums.get(`${cls}/${key}`)!;
+  };
+  const written = new Set<string>();
+  const runs = new Map<string, PreparedRun[]>();
+  for (const p of programs) {
+    const spec = manifest.inputs[p.input];
+    const list: PreparedRun[] = [];
+    for (let index = 0; index < count; index++) {
+      const name = inputName(index);
+      if (p.io === "seed") {
+        const seed = inputSeed(manifest.seed, p.input, index);
+        const key = `seed/${p.input}/${index}`;
+        once(key, () => seededInput({ generator: spec.generator, seed, params: spec.params }));
+        list.push({
+          kind: p.input,
+          name,
+          args: seedArguments(spec.generator, seed, spec.params),
+          checksum: checksum(p.class, key),
+        });
+        continue;
+      }
+      const path = inputPath(p.input, index, dir);
+      const key = `file/${p.input}/${index}`;
+      const input = once(key, () =>
+        generateInput({
+          seed: manifest.seed,
+          kind: p.input,
+          generator: spec.generator,
+          index,
+          params: spec.params,
+        }));
+      if (!written.has(path)) {
+        await writeIfChanged(path, formatInput(input));
+        written.add(path);
+      }
+      list.push({
+        kind: p.input,
+        name,
+        path,
+        args: p.io === "file" ? [path] : [],
+        stdin: p.io === "stdin" ? path : undefined,
+        checksum: checksum(p.class, key),
+      });
+    }
+    runs.set(programId(p), list);
   }
-  return byClass;
+  return runs;
 }
 
 interface TraceStamp {
-  run: { binary: string; input: string; snapshots: string };
+  run: { binary: string; args: string[]; stdin?: string; snapshots: string };
   checksum: string;
   instructions: number;
   branches: number;
@@ -227,19 +306,19 @@ export function corpusTracePath(
 
 async function traceOne(
   binaryAbs: string,
-  input: PreparedInput,
+  input: PreparedRun,
   trace: string,
   snapshots: string,
   force: boolean,
 ): Promise<TraceStamp> {
-  const run = { binary: binaryAbs, input: input.path, snapshots };
+  const run = { binary: binaryAbs, args: input.args, stdin: input.stdin, snapshots };
   if (!force) {
     const stamp: TraceStamp | undefined = await Deno.readTextFile(`${trace}.json`)
       .then((t) => JSON.parse(t)).catch(() => undefined);
     if (
       stamp && JSON.stringify(stamp.run) === JSON.stringify(run) &&
       stamp.checksum === String(input.checksum) &&
-      await isUpToDate(trace, [binaryAbs, input.path, TRACER_BINARY])
+      await isUpToDate(trace, [binaryAbs, ...(input.path ? [input.path] : []), TRACER_BINARY])
     ) {
       return stamp;
     }
@@ -248,11 +327,13 @@ async function traceOne(
   // Reproducible: the same program and input give the same trace wherever the corpus is.
   const result = await traceProgram({
     program: binaryAbs,
-    args: [`./${basename(input.path)}`],
+    // A data file argument is named inside the copy of its folder the program runs in.
+    args: input.args.map((a) => (a === input.path ? `./${basename(a)}` : a)),
+    stdin: input.stdin,
     out: trace,
     snapshots,
     stdout: stdoutPath,
-    reproducible: { inputs: dirname(input.path) },
+    reproducible: input.path && !input.stdin ? { inputs: dirname(input.path) } : {},
     quiet: true,
   });
   const printed = (await Deno.readTextFile(stdoutPath)).trim();
@@ -261,9 +342,11 @@ async function traceOne(
   if (how !== "exit 0" || printed !== String(input.checksum)) {
     // A wrong run is not part of the corpus: drop its trace so it is redone after a fix.
     await Deno.remove(trace).catch(() => {});
+    const on = input.stdin
+      ? `< ${relative(input.stdin)}`
+      : input.args.map((a) => relative(a)).join(" ");
     throw new Error(
-      `${relative(binaryAbs)} on ${relative(input.path)}: ${how}, printed "${printed}", ` +
-        `expected ${input.checksum}`,
+      `${relative(binaryAbs)} ${on}: ${how}, printed "${printed}", expected ${input.checksum}`,
     );
   }
   const stamp: TraceStamp = {
@@ -290,7 +373,7 @@ export async function buildCorpus(options: BuildCorpusOptions = {}): Promise<Cor
   const only = options.only ?? [];
   const programs = selectPrograms(manifest, only);
   const compilers = [...(options.compilers ?? COMPILER_NAMES)];
-  const opts = [...(options.opts ?? OPT_LEVELS)];
+  const opts = [...(options.opts ?? manifest.levelsPerScale[scale])];
   const snapshots = options.snapshots ?? DEFAULT_SNAPSHOTS;
   const buildDir = options.buildDir ?? ALGORITHMS_BUILD_DIR;
   const tracesDir = options.tracesDir ?? TRACES_DIR;
@@ -298,7 +381,7 @@ export async function buildCorpus(options: BuildCorpusOptions = {}): Promise<Cor
   const force = options.force ?? false;
   const quiet = options.quiet ?? false;
 
-  const inputs = await prepareInputs(
+  const runsOf = await prepareRuns(
     manifest,
     programs,
     manifest.inputsPerScale[scale],
@@ -314,9 +397,9 @@ export async function buildCorpus(options: BuildCorpusOptions = {}): Promise<Cor
     unit: "binaries",
     quiet,
   });
-  const binaries: CorpusBinary[] = [];
+  const jobs = options.jobs ?? DEFAULT_JOBS;
   let compiled = 0;
-  for (const target of targets) {
+  const binaries = await mapConcurrently(targets, jobs, async (target): Promise<CorpusBinary> => {
     const result = await compileProgram(target, { dir: buildDir, force });
     if (result.compiled) compiled++;
     const object = await loadObject(result.binary, {
@@ -331,17 +414,18 @@ export async function buildCorpus(options: BuildCorpusOptions = {}): Promise<Cor
         `mark ${entry} with ALGORITHM in ${target.program.source} or fix its name in the manifest`,
       );
     }
-    binaries.push({
+    compileBar.tick();
+    return {
       class: target.program.class,
       implementation: target.program.implementation,
       compiler: target.compiler,
       opt: target.opt,
       binary: relative(result.binary),
+      io: target.program.io,
       functions: target.program.functions,
       symbols,
-    });
-    compileBar.tick();
-  }
+    };
+  });
   compileBar.finish(
     `${binaries.length} binaries in ${relative(buildDir)}/ (${compiled} compiled, ` +
       `${binaries.length - compiled} up to date)`,
@@ -350,17 +434,19 @@ export async function buildCorpus(options: BuildCorpusOptions = {}): Promise<Cor
   const entries: CorpusEntry[] = [];
   const failures: string[] = [];
   if (!options.noTrace) {
-    const runs = binaries.flatMap((b) => inputs.get(b.class)!.map((input) => ({ b, input })));
+    const runs = binaries.flatMap((b) => runsOf.get(programId(b))!.map((input) => ({ b, input })));
     const traceBar = new Progress({ label: "trace", total: runs.length, unit: "traces", quiet });
-    for (const { b, input } of runs) {
+    const traced = await mapConcurrently(runs, jobs, async ({ b, input }) => {
       const trace = corpusTracePath(b, input.name, tracesDir);
       try {
         const stamp = await traceOne(resolveIndexPath(b.binary), input, trace, snapshots, force);
-        entries.push({
+        return {
           ...b,
           input: input.name,
           input_kind: input.kind,
-          input_path: relative(input.path),
+          ...(input.path ? { input_path: relative(input.path) } : {}),
+          args: input.args.map(relative),
+          ...(input.stdin ? { stdin: relative(input.stdin) } : {}),
           trace: relative(trace),
           checksum: stamp.checksum,
           instructions: stamp.instructions,
@@ -368,13 +454,16 @@ export async function buildCorpus(options: BuildCorpusOptions = {}): Promise<Cor
           loads: stamp.loads,
           snapshots: stamp.snapshots,
           bytes: stamp.bytes,
-        });
+        };
       } catch (err) {
         if (err instanceof UserError) throw err;
         failures.push((err as Error).message);
+        return undefined;
+      } finally {
+        traceBar.tick();
       }
-      traceBar.tick();
-    }
+    });
+    entries.push(...traced.filter((e): e is CorpusEntry => e !== undefined));
     traceBar.finish(`${entries.length} traces in ${relative(tracesDir)}/`);
   }
 

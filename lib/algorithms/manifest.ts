@@ -7,8 +7,9 @@
  */
 import { join } from "node:path";
 import { ROOT, UserError } from "../common/mod.ts";
-import { GENERATOR_NAMES, type GeneratorName } from "./inputs.ts";
+import { GENERATOR_NAMES, type GeneratorName, INPUT_STYLES, type InputStyle } from "./inputs.ts";
 import { REFERENCES } from "./reference.ts";
+import type { OptLevel } from "./build.ts";
 
 /** The corpus folder: one sub-folder of C sources per class, `common.h`, the manifest. */
 export const ALGORITHMS_DIR: string = join(ROOT, "data", "algorithms");
@@ -19,7 +20,7 @@ export const MANIFEST_PATH: string = join(ALGORITHMS_DIR, "manifest.json");
 /** The header every implementation includes (input reading, checksum). */
 export const COMMON_HEADER: string = join(ALGORITHMS_DIR, "common.h");
 
-/** Corpus scales: how many inputs per program are traced. */
+/** Corpus scales: how many inputs per program are traced, at which optimisation levels. */
 export type Scale = "small" | "full";
 
 /** The scales, in order. */
@@ -53,6 +54,8 @@ export interface AlgorithmProgram {
   functions: string[];
   /** Input kind (key of {@linkcode AlgorithmManifest.inputs}). */
   input: string;
+  /** How the program gets its input (default `file`; see {@linkcode InputStyle}). */
+  io: InputStyle;
 }
 
 /** The whole manifest, checked. */
@@ -61,6 +64,8 @@ export interface AlgorithmManifest {
   seed: string;
   /** Inputs per program at each scale. */
   inputsPerScale: Record<Scale, number>;
+  /** Optimisation levels compiled and traced at each scale (`O0`..`O3`). */
+  levelsPerScale: Record<Scale, OptLevel[]>;
   /** Input kinds by name. */
   inputs: Record<string, InputKindSpec>;
   /** Every implementation, grouped by class in file order. */
@@ -126,6 +131,10 @@ function parseProgram(i: number, v: unknown, inputs: Record<string, InputKindSpe
   ) {
     bad(`${where}.functions`, "must be a non-empty list of C function names, entry point first");
   }
+  const io = v.io ?? "file";
+  if (typeof io !== "string" || !INPUT_STYLES.includes(io as InputStyle)) {
+    bad(`${where}.io`, `must be one of ${INPUT_STYLES.join(", ")} (default file)`);
+  }
   if (typeof v.input !== "string" || !(v.input in inputs)) {
     bad(`${where}.input`, `must be one of the input kinds: ${Object.keys(inputs).join(", ")}`);
   }
@@ -149,6 +158,7 @@ function parseProgram(i: number, v: unknown, inputs: Record<string, InputKindSpe
     source: v.source,
     functions: v.functions as string[],
     input: v.input,
+    io: io as InputStyle,
   };
 }
 
@@ -164,6 +174,18 @@ export function parseManifest(json: unknown): AlgorithmManifest {
       bad(`inputsPerScale.${scale}`, "must be an integer >= 1");
     }
     inputsPerScale[scale] = count;
+  }
+  if (!isRecord(json.levelsPerScale)) bad("levelsPerScale", "must be an object");
+  const levelsPerScale = {} as Record<Scale, OptLevel[]>;
+  for (const scale of SCALES) {
+    const levels = json.levelsPerScale[scale];
+    if (
+      !Array.isArray(levels) || levels.length === 0 ||
+      levels.some((l) => !["O0", "O1", "O2", "O3"].includes(l))
+    ) {
+      bad(`levelsPerScale.${scale}`, "must be a non-empty list of O0, O1, O2, O3");
+    }
+    levelsPerScale[scale] = levels as OptLevel[];
   }
   if (!isRecord(json.inputs)) bad("inputs", "must be an object of input kinds");
   const inputs: Record<string, InputKindSpec> = {};
@@ -182,7 +204,7 @@ export function parseManifest(json: unknown): AlgorithmManifest {
       bad("programs", `implementations of ${cls} read different input kinds: ${[...kinds]}`);
     }
   }
-  return { seed: json.seed, inputsPerScale, inputs, programs };
+  return { seed: json.seed, inputsPerScale, levelsPerScale, inputs, programs };
 }
 
 /** Reads and checks the manifest. */

@@ -1,8 +1,12 @@
 /**
  * The algorithm-classification corpus: C implementations of known algorithms
- * (`data/algorithms/`), compiled by two compilers at four levels and traced on
- * seeded inputs; train/test splits that hold out whole implementations or a
- * compiler; and the bag-of-opcodes baseline.
+ * (`data/algorithms/`) in several input styles, compiled by two compilers at
+ * several levels and traced on seeded inputs; the foreign programs and the
+ * programs written outside the corpus; train/test splits that hold out whole
+ * implementations or a compiler; the bag-of-opcodes baseline; execution
+ * weighting of a program's instances and the out-of-distribution detector
+ * (the TensorFlow.js parts, `transfer.ts`, `end_to_end.ts` and `classify.ts`,
+ * are imported directly).
  *
  * ```ts
  * const index = await loadIndex(); // after `deno task corpus`
@@ -21,4 +25,8 @@ export * from "./corpus.ts";
 export * from "./splits.ts";
 export * from "./bag_of_opcodes.ts";
 export * from "./baseline.ts";
+export * from "./standalone.ts";
 export * from "./foreign.ts";
+export * from "./outside.ts";
+export * from "./weighting.ts";
+export * from "./ood.ts";

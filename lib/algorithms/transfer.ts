@@ -1,10 +1,13 @@
 /**
  * Transfer from branch prediction to algorithm classification (PAPER.md
- * section 4): a program's embedding is the mean graph embedding (mean
- * pooling of the final node states) of its sampled branch instances inside
- * its own code; a softmax regression on standardised embeddings names the
- * class. Used by `experiments/algorithm_classification.ts` and by
- * `deno task classify` (`classify.ts`).
+ * section 4): a program's embedding is the (weighted) mean graph embedding
+ * (mean pooling of the final node states) of its sampled branch instances
+ * inside its own code, weighted by how often their code runs
+ * (`weighting.ts`); a softmax regression on standardised embeddings names the
+ * class, and a k-nearest-neighbour detector (`ood.ts`) says when a program
+ * looks like none of the training programs. Used by
+ * `experiments/algorithm_classification.ts` and by `deno task classify`
+ * (`classify.ts`).
  *
  * Not re-exported from `mod.ts`: it loads TensorFlow.js.
  *
@@ -12,11 +15,20 @@
  */
 import { join, resolve } from "node:path";
 import { atomicWriteJson, ensureParentDir, UserError } from "../common/mod.ts";
+import { loadObject } from "../disasm/mod.ts";
 import { buildDataset, type Dataset, type TraceSource } from "../graph/mod.ts";
 import type { NcfModel } from "../model/mod.ts";
-import { openTrace } from "../trace/mod.ts";
+import { BRANCH, openTrace } from "../trace/mod.ts";
 import { type SoftmaxModel, softmaxProbabilities, trainSoftmax } from "./bag_of_opcodes.ts";
 import { type AlgorithmSymbol, inAlgorithm } from "./functions.ts";
+import {
+  fitOodDetector,
+  type OodDetector,
+  type OodOptions,
+  type OodVerdict,
+  oodVerdict,
+} from "./ood.ts";
+import type { ExecutionSampling, SiteProfile } from "./weighting.ts";
 
 /** A traced program to embed. */
 export interface ProgramTrace {
@@ -37,16 +49,29 @@ export interface ProgramSites {
   own: number[];
   /** Those inside the algorithm's symbols (equal to `own` when the program has no symbols). */
   algorithm: number[];
+  /** Every own site's executions and function, in the order of `own`. */
+  profile: SiteProfile[];
 }
 
 /**
- * Branch site ids of a trace inside the program's own executable, and among
- * them those inside the algorithm's symbols (when given). Streams the trace
- * once (sites are defined while streaming).
+ * Branch site ids of a trace inside the program's own executable, among them
+ * those inside the algorithm's symbols (when given), and each own site's
+ * executions in the trace and function in the executable (from its symbols;
+ * `?` outside every symbol). Streams the trace once.
  */
-export async function programBranchSites(program: ProgramTrace): Promise<ProgramSites> {
+export async function programBranchSites(
+  program: ProgramTrace,
+  options: { disasmCacheDir?: string } = {},
+): Promise<ProgramSites> {
   const trace = await openTrace(program.trace);
-  for await (const _chunk of trace.chunks({ chunkSize: 1 << 16 })) { /* define every site */ }
+  const executions: number[] = [];
+  for await (const chunk of trace.chunks({ chunkSize: 1 << 16 })) {
+    for (let i = 0; i < chunk.length; i++) {
+      if (chunk.kind[i] === BRANCH) {
+        executions[chunk.site[i]] = (executions[chunk.site[i]] ?? 0) + 1;
+      }
+    }
+  }
   const binary = await Deno.realPath(resolve(program.binary));
   const objects = await Promise.all(
     trace.meta.objects.map((o) => Deno.realPath(o).catch(() => o)),
@@ -55,7 +80,16 @@ export async function programBranchSites(program: ProgramTrace): Promise<Program
   const inside = program.symbols
     ? inAlgorithm({ ...trace.meta, objects }, binary, program.symbols)
     : () => true;
-  return { own: own.map((s) => s.id), algorithm: own.filter(inside).map((s) => s.id) };
+  const code = await loadObject(binary, { quiet: true, cacheDir: options.disasmCacheDir });
+  const profile = own.map((s) => {
+    const index = code.indexAt(s.offset);
+    return {
+      site: s.id,
+      executions: executions[s.id] ?? 0,
+      function: index < 0 ? "?" : code.functionOf(index).name,
+    };
+  });
+  return { own: own.map((s) => s.id), algorithm: own.filter(inside).map((s) => s.id), profile };
 }
 
 /** Options of {@linkcode programDataset}. */
@@ -68,12 +102,14 @@ export interface ProgramDatasetOptions {
   onProgram?: (done: number, total: number) => void;
 }
 
-/** A dataset of programs' own branch instances, and which sites are the algorithm's. */
+/** A dataset of programs' own branch instances, which sites are the algorithm's, how hot each is. */
 export interface ProgramDataset {
   /** One source per program, in the order given. */
   dataset: Dataset;
   /** Per source: the trace site ids inside the algorithm's symbols. */
   algorithmSites: number[][];
+  /** Per source: its own branch sites' executions and functions (for `sampleByExecution`). */
+  profiles: SiteProfile[][];
 }
 
 /**
@@ -86,6 +122,7 @@ export async function programDataset(
 ): Promise<ProgramDataset> {
   const traces: TraceSource[] = [];
   const algorithmSites: number[][] = [];
+  const profiles: SiteProfile[][] = [];
   for (const [k, p] of programs.entries()) {
     const sites = await programBranchSites(p);
     if (sites.algorithm.length === 0) {
@@ -96,6 +133,7 @@ export async function programDataset(
     }
     traces.push({ path: p.trace, workload: p.name, input: p.input, sites: sites.own });
     algorithmSites.push(sites.algorithm);
+    profiles.push(sites.profile);
     options.onProgram?.(k + 1, programs.length);
   }
   const dataset = await buildDataset({
@@ -113,7 +151,7 @@ export async function programDataset(
       "trace with branch snapshots (e.g. --snapshots branches,max-per-site=32)",
     );
   }
-  return { dataset, algorithmSites };
+  return { dataset, algorithmSites, profiles };
 }
 
 /**
@@ -140,25 +178,30 @@ export function thinEvenly<T>(list: readonly T[], n: number): T[] {
   return Array.from({ length: n }, (_, k) => list[Math.floor(k * list.length / n)]);
 }
 
-/** One embedding per source: the mean of the mean-pooled graph embeddings of its sampled instances. */
+/**
+ * One embedding per program: the mean (or, with `weights`, the weighted mean;
+ * each program's weights summing to 1) of the mean-pooled graph embeddings of
+ * its sampled instances.
+ */
 export function programEmbeddings(
   model: NcfModel,
   dataset: Dataset,
-  samples: readonly number[][],
+  samples: readonly (readonly number[])[],
+  weights?: readonly (readonly number[])[],
 ): Float64Array[] {
   const flat = samples.flat();
   const H = model.config.hidden;
   const emb = model.embed(dataset, flat, { pooling: "mean" });
   const out: Float64Array[] = [];
   let k = 0;
-  for (const s of samples) {
+  samples.forEach((s, p) => {
     const v = new Float64Array(H);
     for (let j = 0; j < s.length; j++, k++) {
-      for (let h = 0; h < H; h++) v[h] += emb[k * H + h];
+      const w = weights ? weights[p][j] : 1 / s.length;
+      for (let h = 0; h < H; h++) v[h] += w * emb[k * H + h];
     }
-    for (let h = 0; h < H; h++) v[h] /= Math.max(1, s.length);
     out.push(v);
-  }
+  });
   return out;
 }
 
@@ -168,33 +211,20 @@ export interface EmbeddingClassifier {
   /** Per-dimension mean and std of the training embeddings (standardisation). */
   mean: number[];
   std: number[];
-  /** Per class: the centroid of its training programs (standardised). */
-  centroids: Record<string, number[]>;
-  /**
-   * Distances (standardised, divided by sqrt(dims)) of training programs to
-   * their own class centroid: the largest and the 95th percentile.
-   */
-  trainDistance: { max: number; p95: number };
-  /** Per class: the largest distance of one of its training programs to its centroid. */
-  classMaxDistance: Record<string, number>;
   /**
    * Softmax temperature (1: none): probabilities are `softmax(logits / T)`,
    * with T fitted on programs the classifier did not see ({@linkcode fitTemperature}).
    */
   temperature?: number;
+  /** Out-of-distribution test on the same embeddings (`ood.ts`), fitted on its training programs. */
+  detector?: OodDetector;
 }
 
 function standardise(c: { mean: number[]; std: number[] }, x: ArrayLike<number>): Float64Array {
   return Float64Array.from(c.mean, (m, j) => (x[j] - m) / c.std[j]);
 }
 
-function distance(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let s = 0;
-  for (let j = 0; j < a.length; j++) s += (a[j] - b[j]) ** 2;
-  return Math.sqrt(s / a.length);
-}
-
-/** Fits the standardisation, the softmax regression and the class centroids. */
+/** Fits the standardisation and the softmax regression. */
 export function fitEmbeddingClassifier(
   features: readonly ArrayLike<number>[],
   labels: readonly string[],
@@ -210,32 +240,7 @@ export function fitEmbeddingClassifier(
     return Math.sqrt(v) + 1e-6;
   });
   const z = features.map((f) => standardise({ mean, std }, f));
-  const softmax = trainSoftmax(z, labels, { seed });
-  const centroids: Record<string, number[]> = {};
-  for (const cls of softmax.classes) {
-    const rows = z.filter((_, i) => labels[i] === cls);
-    centroids[cls] = Array.from(
-      { length: dims },
-      (_, j) => rows.reduce((s, r) => s + r[j], 0) / rows.length,
-    );
-  }
-  const own = z.map((r, i) => distance(r, centroids[labels[i]]));
-  const classMaxDistance: Record<string, number> = {};
-  own.forEach((d, i) => {
-    classMaxDistance[labels[i]] = Math.max(classMaxDistance[labels[i]] ?? 0, d);
-  });
-  const d = [...own].sort((a, b) => a - b);
-  return {
-    softmax,
-    mean,
-    std,
-    centroids,
-    classMaxDistance,
-    trainDistance: {
-      max: d[d.length - 1],
-      p95: d[Math.min(d.length - 1, Math.floor(0.95 * d.length))],
-    },
-  };
+  return { softmax: trainSoftmax(z, labels, { seed }), mean, std };
 }
 
 /** A classification with how much to trust it. */
@@ -243,11 +248,8 @@ export interface Classification {
   predicted: string;
   /** Class -> probability, most probable first. */
   probabilities: [string, number][];
-  /** Distance to the nearest class centroid (same units as `trainDistance`). */
-  nearestDistance: number;
-  nearestClass: string;
-  /** Distance to the predicted class's centroid. */
-  predictedDistance: number;
+  /** The out-of-distribution test's verdict (when the classifier has a detector). */
+  ood?: OodVerdict;
 }
 
 /** `softmax(logits / T)` from `softmax(logits)`: `p^(1/T)`, renormalised. */
@@ -279,68 +281,36 @@ export function fitTemperature(
   return best;
 }
 
-/** Classifies one program embedding. */
+/** Classifies one program embedding (and tests it for being out of distribution). */
 export function classifyEmbedding(c: EmbeddingClassifier, x: ArrayLike<number>): Classification {
   const z = standardise(c, x);
   const p = withTemperature(softmaxProbabilities(c.softmax, z), c.temperature ?? 1);
   const probabilities = c.softmax.classes.map((cls, k) => [cls, p[k]] as [string, number])
     .sort((a, b) => b[1] - a[1]);
-  let nearestClass = "", nearestDistance = Infinity;
-  for (const [cls, centroid] of Object.entries(c.centroids)) {
-    const d = distance(z, centroid);
-    if (d < nearestDistance) [nearestClass, nearestDistance] = [cls, d];
-  }
-  const predicted = probabilities[0][0];
-  const predictedDistance = distance(z, c.centroids[predicted]);
-  return { predicted, probabilities, nearestDistance, nearestClass, predictedDistance };
+  return {
+    predicted: probabilities[0][0],
+    probabilities,
+    ...(c.detector ? { ood: oodVerdict(c.detector, x) } : {}),
+  };
 }
 
 /**
  * Why a classification should not be trusted, in words (empty: no warning):
- * top probability below `minConfidence`, an embedding farther from every
- * class centroid than the training programs are from theirs, or the
- * predicted class not being the nearest one.
+ * the out-of-distribution test found the program farther from the training
+ * programs than the threshold its calibration fixed.
  */
-export function classificationWarnings(
-  classifier: EmbeddingClassifier,
-  c: Classification,
-  minConfidence: number,
-): string[] {
-  const warnings: string[] = [];
-  const top = c.probabilities[0][1];
-  if (top < minConfidence) {
-    warnings.push(
-      `low confidence: the top probability ${(100 * top).toFixed(1)}% is below ` +
-        `${(100 * minConfidence).toFixed(0)}%`,
-    );
-  }
-  const { max, p95 } = classifier.trainDistance;
-  const classMax = classifier.classMaxDistance[c.predicted];
-  if (c.nearestDistance > max) {
-    warnings.push(
-      `out of distribution: the program's embedding is ${c.nearestDistance.toFixed(2)} from the ` +
-        `nearest class centroid (${c.nearestClass}), farther than any training program from its ` +
-        `own class (max ${max.toFixed(2)}); it may implement none of the known classes`,
-    );
-  } else if (c.nearestDistance > p95) {
-    warnings.push(
-      `unusual: the distance to the nearest class centroid (${c.nearestDistance.toFixed(2)}, ` +
-        `${c.nearestClass}) exceeds that of 95% of the training programs (${p95.toFixed(2)})`,
-    );
-  }
-  if (c.predictedDistance > classMax) {
-    warnings.push(
-      `the program is farther from the ${c.predicted} centroid (${
-        c.predictedDistance.toFixed(2)
-      }) than every ${c.predicted} training program (max ${classMax.toFixed(2)}): the ` +
-        `probability is an extrapolation of the softmax, not evidence that it implements ` +
-        c.predicted,
-    );
-  }
-  if (c.nearestClass !== c.predicted) {
-    warnings.push(`the nearest class centroid (${c.nearestClass}) is not the predicted class`);
-  }
-  return warnings;
+export function classificationWarnings(c: Classification): string[] {
+  if (!c.ood?.outside) return [];
+  const counts = new Map<string, number>();
+  for (const l of c.ood.nearest) counts.set(l, (counts.get(l) ?? 0) + 1);
+  const near = [...counts.entries()].sort((a, b) => b[1] - a[1])
+    .map(([l, n]) => `${n} ${l}`).join(", ");
+  return [
+    `out of distribution: the distance to the ${c.ood.nearest.length}th nearest training ` +
+    `program is ${c.ood.score.toFixed(2)}, above the calibrated threshold ` +
+    `${c.ood.threshold.toFixed(2)} (nearest programs: ${near}); it may implement none of the ` +
+    `known classes`,
+  ];
 }
 
 /** How often {@linkcode classificationWarnings} fired on programs the classifier never saw. */
@@ -349,22 +319,105 @@ export interface WarningRates {
   known: { warned: number; programs: number; accuracy: number };
   /** Programs implementing none of the classes (`data/algorithms/foreign/`). */
   foreign: { warned: number; programs: number };
+  /** Programs of known classes written outside the corpus (`data/algorithms/outside/`). */
+  outside?: { warned: number; programs: number; accuracy: number };
   /** How these were measured, in words. */
   measuredOn: string;
 }
 
+/** What {@linkcode calibrateClassifier} fits and measures on. */
+export interface CalibrationData {
+  /** Embeddings of the corpus programs, their classes and their groups (implementations). */
+  features: readonly ArrayLike<number>[];
+  labels: readonly string[];
+  groups: readonly string[];
+  /** One split by implementation: the programs to fit on and the held-out ones to measure on. */
+  trainIdx: readonly number[];
+  testIdx: readonly number[];
+  /** Embeddings of programs implementing none of the classes (measured on, never fitted). */
+  foreign: readonly ArrayLike<number>[];
+  /** Programs of known classes written outside the corpus (measured on, never fitted). */
+  outside?: { features: readonly ArrayLike<number>[]; labels: readonly string[] };
+  /** Seed of the softmax regressions (default 1). */
+  seed?: number;
+  /** Detector options (default k = 5, conformal quantile 0.9). */
+  ood?: Omit<OodOptions, "labels">;
+}
+
+/**
+ * The classifier `classify` uses and how far to trust it, by a rule fixed here:
+ * a softmax and a detector fitted on the training programs of one split only
+ * give the temperature (fitted on the held-out programs' probabilities) and the
+ * measured rates (held-out, outside and foreign programs; none of the latter
+ * two take part in any fit); the returned classifier is then refitted on every
+ * corpus program, with that temperature and a detector fitted on every program.
+ */
+export function calibrateClassifier(
+  data: CalibrationData,
+): { classifier: EmbeddingClassifier; rates: Omit<WarningRates, "measuredOn"> } {
+  const seed = data.seed ?? 1;
+  const pick = <T>(list: readonly T[], idx: readonly number[]) => idx.map((i) => list[i]);
+  const trainLabels = pick(data.labels, data.trainIdx);
+  const heldOut = fitEmbeddingClassifier(pick(data.features, data.trainIdx), trainLabels, seed);
+  const byClass = (c: Classification) => {
+    const p = Object.fromEntries(c.probabilities);
+    return heldOut.softmax.classes.map((cls) => p[cls]);
+  };
+  const temperature = fitTemperature(
+    data.testIdx.map((i) => byClass(classifyEmbedding(heldOut, data.features[i]))),
+    data.testIdx.map((i) => heldOut.softmax.classes.indexOf(data.labels[i])),
+  );
+  heldOut.temperature = temperature;
+  heldOut.detector = fitOodDetector(
+    pick(data.features, data.trainIdx),
+    pick(data.groups, data.trainIdx),
+    { ...data.ood, labels: trainLabels },
+  );
+  const measure = (features: readonly ArrayLike<number>[], labels?: readonly string[]) => {
+    const results = features.map((f) => classifyEmbedding(heldOut, f));
+    return {
+      warned: results.filter((c) => classificationWarnings(c).length > 0).length /
+        Math.max(1, results.length),
+      programs: results.length,
+      accuracy: labels
+        ? results.filter((c, k) => c.predicted === labels[k]).length / Math.max(1, results.length)
+        : NaN,
+    };
+  };
+  const known = measure(pick(data.features, data.testIdx), pick(data.labels, data.testIdx));
+  const foreign = measure(data.foreign);
+  const classifier: EmbeddingClassifier = {
+    ...fitEmbeddingClassifier(data.features, data.labels, seed),
+    temperature,
+    detector: fitOodDetector(data.features, data.groups, { ...data.ood, labels: data.labels }),
+  };
+  return {
+    classifier,
+    rates: {
+      known,
+      foreign: { warned: foreign.warned, programs: foreign.programs },
+      ...(data.outside ? { outside: measure(data.outside.features, data.outside.labels) } : {}),
+    },
+  };
+}
+
+/** Version of {@linkcode ClassifierBundle} this code reads. */
+export const CLASSIFIER_BUNDLE_VERSION = 2;
+
 /** What `deno task classify` loads: the pre-trained model's folder and the classifier on its embeddings. */
 export interface ClassifierBundle {
   format: "ncf-algorithm-classifier";
+  /** {@linkcode CLASSIFIER_BUNDLE_VERSION}. */
+  version: number;
   /** Folder of the pre-trained NCF model (relative to the bundle's folder, or absolute). */
   model: string;
+  /** The softmax, its temperature and the out-of-distribution detector. */
   classifier: EmbeddingClassifier;
   /** Dataset settings the embeddings were made with (classify uses the same). */
   maxPerSite: number;
-  instancesPerProgram: number;
-  /** Below this top (temperature-scaled) probability, classify warns. */
-  minConfidence: number;
-  /** How often the warnings fired on unseen known-class and foreign programs. */
+  /** How instances were sampled and weighted (`weighting.ts`); classify uses the same. */
+  sampling: ExecutionSampling;
+  /** How often the warnings fired on unseen known-class, outside and foreign programs. */
   warningRates?: WarningRates;
   /** What the model and the classifier were trained on, in words. */
   trainedOn: string;
@@ -399,6 +452,12 @@ export async function loadClassifierBundle(dir: string): Promise<ClassifierBundl
     throw new UserError(
       `${path} is not an algorithm classifier`,
       "pass the folder the experiment wrote",
+    );
+  }
+  if (bundle.version !== CLASSIFIER_BUNDLE_VERSION || !bundle.classifier.detector) {
+    throw new UserError(
+      `${path} was written by an older version (no execution weighting or calibrated detector)`,
+      "run `deno run -A experiments/algorithm_classification.ts` again",
     );
   }
   return { ...bundle, model: resolve(dir, bundle.model) };

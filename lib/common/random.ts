@@ -17,7 +17,7 @@
 const MASK64 = (1n << 64n) - 1n;
 
 /** One step of splitmix64: returns the next state and its output. */
-function splitmix64(state: bigint): [bigint, bigint] {
+export function splitmix64(state: bigint): [bigint, bigint] {
   const next = (state + 0x9e3779b97f4a7c15n) & MASK64;
   let z = next;
   z = ((z ^ (z >> 30n)) * 0xbf58476d1ce4e5b9n) & MASK64;
@@ -26,7 +26,7 @@ function splitmix64(state: bigint): [bigint, bigint] {
 }
 
 /** FNV-1a (64-bit) of a string's UTF-8 bytes: turns a text seed into a number. */
-function fnv1a64(text: string): bigint {
+export function fnv1a64(text: string): bigint {
   let hash = 0xcbf29ce484222325n;
   for (const byte of new TextEncoder().encode(text)) {
     hash = ((hash ^ BigInt(byte)) * 0x100000001b3n) & MASK64;
