@@ -20,7 +20,7 @@ import {
   UserError,
 } from "../common/mod.ts";
 import { loadObject } from "../disasm/mod.ts";
-import { traceProgram, TRACER_DIR } from "../trace/mod.ts";
+import { traceProgram, TRACER_BINARY } from "../trace/mod.ts";
 import {
   ALGORITHMS_BUILD_DIR,
   compileProgram,
@@ -68,8 +68,6 @@ export const DEFAULT_SNAPSHOTS = "branches,loads,max-per-site=32";
 /** Format version of the index (bump when a field changes meaning). */
 export const INDEX_VERSION = 2;
 
-/** The tracer's binary: a rebuilt tracer makes every trace out of date. */
-export const TRACER_BINARY: string = join(TRACER_DIR, "ncftrace-amd64-linux");
 
 /** A compiled program: one binary of the corpus. */
 export interface CorpusBinary {

@@ -26,7 +26,8 @@ import {
   OPT_LEVELS,
   type OptLevel,
 } from "./build.ts";
-import { DEFAULT_JOBS, DEFAULT_SNAPSHOTS, mapConcurrently, TRACER_BINARY } from "./corpus.ts";
+import { DEFAULT_JOBS, DEFAULT_SNAPSHOTS, mapConcurrently } from "./corpus.ts";
+import { TRACER_BINARY } from "../trace/mod.ts";
 import { type AlgorithmProgram, ALGORITHMS_DIR } from "./manifest.ts";
 
 /** One standalone program and how to run it. */
