@@ -19,7 +19,7 @@ import {
   type SuiteData,
   suiteData,
 } from "../lib/experiments/mod.ts";
-import { SUBSET } from "./ablations.ts";
+import { SUBSET, type SubsetSizes } from "./ablations.ts";
 
 /** The method of each encoding: binary is NCF itself. */
 const METHOD = {
@@ -28,7 +28,7 @@ const METHOD = {
   categorical: "ncf-categorical",
   scalar: "ncf-scalar",
 };
-type Input = ResultInput<{ subset: string[] }, SuiteData, undefined>;
+type Input = ResultInput<SubsetSizes, SuiteData, undefined>;
 
 /** Binary's combined score (mean of branch accuracy and line accuracy) minus `id`'s, per seed. */
 function margin({ table }: Input, id: string): number[] {
@@ -41,7 +41,7 @@ function margin({ table }: Input, id: string): number[] {
   return score(id).map((s, k) => binary[k] - s);
 }
 
-const study: Study<{ subset: string[] }, SuiteData, undefined> = {
+const study: Study<SubsetSizes, SuiteData, undefined> = {
   name: "encodings",
   title: "Value encodings",
   measures:

@@ -27,7 +27,7 @@ import {
 /** Relative error increase of the input split over the time split that still counts as generalising. */
 const TOLERATED = 0.25;
 
-type Sizes = { workloads?: string[] };
+type Sizes = { workloads?: string[]; plan?: { maxPerSite: number } };
 interface Data {
   first: SuiteTrace[];
   second: SuiteTrace[];
@@ -52,7 +52,10 @@ const study: Study<Sizes, Data, undefined> = {
   measures:
     "Branch misprediction rate and next-address accuracy of the fused multi-task NCF on the end of input B's window, trained on the start of that window (time split) or on input A only (input split).",
   sizes: {
-    small: { workloads: ["bzip2", "gnugo", "hmmer", "sjeng", "xalan", "bst"] },
+    small: {
+      workloads: ["bzip2", "gnugo", "hmmer", "sjeng", "xalan", "bst"],
+      plan: { maxPerSite: 64 },
+    },
     full: {},
     tiny: { workloads: ["bst", "listwalk"] },
   },

@@ -25,7 +25,7 @@ import {
 } from "../lib/experiments/mod.ts";
 import { SUBSET } from "./ablations.ts";
 
-type Sizes = { subset: string[]; leads: string[] };
+type Sizes = { subset: string[]; leads: string[]; plan?: { maxPerSite: number } };
 /** Per lead (`"0"` first), its traces and dataset. */
 type Data = { lead: string; data: SuiteData & { dir: string } }[];
 type Input = ResultInput<Sizes, Data, undefined>;
@@ -53,9 +53,19 @@ const study: Study<Sizes, Data, undefined> = {
     }
     return data;
   },
+  // The absolute head reads the next address off the graph alone: the relative heads decode from
+  // the load's actual address and value, which a snapshot taken earlier does not hold.
   models: (_ctx, data) => [
-    ...data.map(({ lead, data }) => ({ method: leadMethod(lead), dataset: data.dataset })),
-    { method: "static-only", dataset: data[0].data.dataset, spec: { staticOnly: true } },
+    ...data.map(({ lead, data }) => ({
+      method: leadMethod(lead),
+      dataset: data.dataset,
+      spec: { addressHead: "absolute" as const },
+    })),
+    {
+      method: "static-only",
+      dataset: data[0].data.dataset,
+      spec: { staticOnly: true, addressHead: "absolute" as const },
+    },
   ],
   score: ({ data, models }) => gnnRows(data[0].data.traces, models),
   metrics: GNN_COLUMNS,
@@ -123,7 +133,7 @@ const study: Study<Sizes, Data, undefined> = {
   notes: ({ ctx }) => [
     `Subset: ${
       ctx.sizes.subset.join(", ")
-    } (first input, time split). Each lead has its own traces of the same runs (same window; only the registers' moment differs), site selection and dataset; lead 0 uses the suite's traces and is ablations' NCF (the same request).`,
+    } (first input, time split). Each lead has its own traces of the same runs (same window; only the registers' moment differs), site selection and dataset; lead 0 uses the suite's traces. Every model here uses the absolute address head: the relative heads decode from the address and value the load really accesses, which a snapshot taken earlier does not hold, so they would use information the snapshot lacks.`,
     "lead=K takes the registers at the start of the latest basic block that began at least K instructions before the event (lib/trace/README.md); the graph builder reads memory values as of the same moment (the last value each load site read before it) and hides the task load's own value, which is read after the snapshot (lib/graph/build.ts).",
     "Verdict: yes when, at the largest lead, NCF still beats the static-only GNN on both tasks on every seed; no when it never does; inconclusive when seeds disagree.",
   ],

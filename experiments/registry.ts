@@ -8,6 +8,7 @@
 import type { AnyStudy } from "../lib/experiments/mod.ts";
 import ablations from "./ablations.ts";
 import branchPrediction from "./branch_prediction.ts";
+import dataScaling from "./data_scaling.ts";
 import encodings from "./encodings.ts";
 import generalization from "./generalization.ts";
 import historyFailure from "./history_failure.ts";
@@ -17,6 +18,7 @@ import prefetching from "./prefetching.ts";
 /** The studies, in report order. */
 export const STUDIES: readonly AnyStudy[] = [
   branchPrediction,
+  dataScaling,
   prefetching,
   encodings,
   ablations,

@@ -231,7 +231,9 @@ Deno.test("verdict rules on hand-made numbers", () => {
   assert.equal(gainVerdict([], 0), "inconclusive");
   const history = { bestHistory: 0.55, chance: 0.5, nearChance: 0.1, beatsBy: 0.2 };
   assert.equal(historyFailureVerdict({ ...history, ncf: [0.9, 0.8] }), "yes");
-  assert.equal(historyFailureVerdict({ ...history, ncf: [0.7, 0.6] }), "partly");
+  assert.equal(historyFailureVerdict({ ...history, ncf: [0.7, 0.65] }), "partly");
+  // Ahead on every seed, but by less than the spread: not enough for partly.
+  assert.equal(historyFailureVerdict({ ...history, ncf: [0.99, 0.56] }), "inconclusive");
   assert.equal(historyFailureVerdict({ ...history, ncf: [0.5, 0.4] }), "no");
   assert.equal(historyFailureVerdict({ ...history, bestHistory: 0.7, ncf: [1, 1] }), "no");
   assert.equal(toleranceVerdict([0.1, 0.2], 0.25), "yes");

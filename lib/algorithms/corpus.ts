@@ -68,7 +68,6 @@ export const DEFAULT_SNAPSHOTS = "branches,loads,max-per-site=32";
 /** Format version of the index (bump when a field changes meaning). */
 export const INDEX_VERSION = 2;
 
-
 /** A compiled program: one binary of the corpus. */
 export interface CorpusBinary {
   class: string;

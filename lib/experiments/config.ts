@@ -12,7 +12,7 @@
 import { parseArgs } from "node:util";
 import { join } from "node:path";
 import { CACHE_DIR, RESULTS_DIR, UserError } from "../common/mod.ts";
-import type { TrainOptions, TrainSpec } from "../model/mod.ts";
+import type { AddressHeadName, TrainOptions, TrainSpec } from "../model/mod.ts";
 import type { LstmOptions } from "../baselines/mod.ts";
 import { type Scale, SCALES } from "../workloads/mod.ts";
 
@@ -23,6 +23,12 @@ import { type Scale, SCALES } from "../workloads/mod.ts";
  */
 export const EXPERIMENTS_CACHE: string = Deno.env.get("NCF_EXPERIMENT_CACHE") ||
   join(CACHE_DIR, "experiments");
+
+/**
+ * NCF's address head in every study: chosen by measurement (prefetching compares all four on the
+ * same instances and says whether this one is still the best).
+ */
+export const DEFAULT_ADDRESS_HEAD: AddressHeadName = "delta-value-class";
 
 /** Plan sizes: the suite's trace scales, and `tiny` for the tests (a few sites, two epochs). */
 export type PlanScale = Scale | "tiny";
@@ -58,7 +64,7 @@ export const PLANS: Readonly<Record<PlanScale, Plan>> = {
     sitesPerTask: 16,
     minSnapshots: 4,
     maxPerSite: 24,
-    model: { hidden: 64, steps: 4, tokens: false },
+    model: { hidden: 64, steps: 4, tokens: true, addressHead: DEFAULT_ADDRESS_HEAD },
     training: { batch: 64, group: 16, epochs: 8, lr: 1e-3, patience: 3 },
     lstm: { steps: 60, batchSize: 64, maxTrainWindows: 4096, hidden: 64, embedding: 32 },
   },
@@ -67,7 +73,7 @@ export const PLANS: Readonly<Record<PlanScale, Plan>> = {
     sitesPerTask: 64,
     minSnapshots: 8,
     maxPerSite: 64,
-    model: { hidden: 64, steps: 4, tokens: false },
+    model: { hidden: 64, steps: 4, tokens: true, addressHead: DEFAULT_ADDRESS_HEAD },
     training: { batch: 64, group: 16, epochs: 30, lr: 1e-3, patience: 4 },
     lstm: {},
   },
@@ -76,7 +82,7 @@ export const PLANS: Readonly<Record<PlanScale, Plan>> = {
     sitesPerTask: 4,
     minSnapshots: 2,
     maxPerSite: 8,
-    model: { hidden: 32, steps: 3, tokens: false },
+    model: { hidden: 32, steps: 3, tokens: true, addressHead: DEFAULT_ADDRESS_HEAD },
     training: { batch: 64, group: 16, epochs: 2, lr: 1e-2, patience: 2 },
     lstm: { steps: 5, batchSize: 32, maxTrainWindows: 256, hidden: 16, embedding: 8 },
   },

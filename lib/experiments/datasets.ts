@@ -169,3 +169,28 @@ export function indicesOf(
   }
   return Uint32Array.from(out);
 }
+
+/**
+ * A derivation that keeps at most `n` training instances of each site of each source, evenly
+ * spread over the ones there (instances are drawn uniformly over the site's executions, so an even
+ * thinning of them is too); the valid and test instances stay as they are.
+ */
+export function fewerTrainingInstances(dataset: Dataset, n: number): Derivation {
+  const t = dataset.instances;
+  const train = SPLIT_NAMES.indexOf("train");
+  const bySite = new Map<string, number[]>();
+  for (let i = 0; i < t.count; i++) {
+    if (t.split[i] !== train) continue;
+    const key = `${t.source[i]}:${t.task[i]}:${t.site[i]}`;
+    bySite.set(key, [...(bySite.get(key) ?? []), i]);
+  }
+  const kept = new Set<number>();
+  for (const list of bySite.values()) {
+    list.sort((a, b) => t.icount[a] - t.icount[b]);
+    const m = Math.min(n, list.length);
+    for (let k = 0; k < m; k++) kept.add(list[Math.floor(k * list.length / m)]);
+  }
+  return {
+    split: (i) => (t.split[i] !== train ? SPLIT_NAMES[t.split[i]] : kept.has(i) ? "train" : undefined),
+  };
+}

@@ -33,6 +33,16 @@ const LIST: Method[] = [
   // NCF and its variants: reds and oranges, so the paper's method stands out.
   { id: "ncf", label: "NCF", color: NCF_RED, kind: "ncf" },
   { id: "static-only", label: "static-only GNN", color: "#ff9896", kind: "gnn" },
+  { id: "ncf-no-tokens", label: "NCF (no tokens)", color: "#fdae6b", kind: "ncf" },
+  { id: "ncf-absolute", label: "NCF (absolute 64-bit head)", color: "#e6550d", kind: "ncf" },
+  { id: "ncf-delta-bits", label: "NCF (delta-bits head)", color: "#fd8d3c", kind: "ncf" },
+  { id: "ncf-delta-class", label: "NCF (delta-class head)", color: "#a50f15", kind: "ncf" },
+  {
+    id: "ncf-delta-value-class",
+    label: "NCF (delta-value-class head)",
+    color: "#67000d",
+    kind: "ncf",
+  },
   { id: "dynamic-only", label: "dynamic-only GNN", color: "#f7b6d2", kind: "gnn" },
   { id: "branch-only", label: "NCF, branch task only", color: "#ad494a", kind: "ncf" },
   { id: "address-only", label: "NCF, address task only", color: "#e7969c", kind: "ncf" },
@@ -74,23 +84,38 @@ const LIST: Method[] = [
   { id: "bag-of-opcodes", label: "bag of opcodes", color: "#8c564b", kind: "classifier" },
 ];
 
-/** Colours of the snapshot leads, nearest first (lead 0 is NCF itself). */
-const LEAD_COLORS = ["#fd8d3c", "#e6550d", "#a63603", "#7f2704", "#4a1486"];
+/** Sequential colours of a parametric family, first member first. */
+const FAMILY_COLORS = ["#fd8d3c", "#e6550d", "#a63603", "#7f2704", "#4a1486"];
 
 /** The id of NCF with its snapshot taken `lead` earlier (`"0"` is NCF itself). */
 export function leadMethod(lead: string): string {
   return lead === "0" ? "ncf" : `ncf-lead-${lead}`;
 }
 
-/** The method of a lead id, made on first use. */
-function leadEntry(id: string): Method | undefined {
-  const lead = /^ncf-lead-(.+)$/.exec(id)?.[1];
-  if (lead === undefined) return undefined;
-  const n = [...BY_ID.keys()].filter((k) => k.startsWith("ncf-lead-")).length;
-  const label = lead === "block"
-    ? "NCF, snapshot at block start"
-    : `NCF, snapshot ${lead} instructions earlier`;
-  return { id, label, color: LEAD_COLORS[n % LEAD_COLORS.length], kind: "ncf" };
+/** The id of NCF trained on `n` instances per site (data_scaling). */
+export function perSiteMethod(n: number): string {
+  return `ncf-per-site-${n}`;
+}
+
+/** Parametric families: an id pattern and the label of a member. */
+const FAMILIES: { pattern: RegExp; label: (p: string) => string }[] = [
+  {
+    pattern: /^ncf-lead-(.+)$/,
+    label: (lead) =>
+      lead === "block" ? "NCF, snapshot at block start" : `NCF, snapshot ${lead} instructions earlier`,
+  },
+  { pattern: /^ncf-per-site-(\d+)$/, label: (n) => `NCF, ${n} instances per site` },
+];
+
+/** The method of a family member's id, made on first use (colours in order of first use). */
+function familyEntry(id: string): Method | undefined {
+  for (const f of FAMILIES) {
+    const param = f.pattern.exec(id)?.[1];
+    if (param === undefined) continue;
+    const n = [...BY_ID.keys()].filter((k) => f.pattern.test(k)).length;
+    return { id, label: f.label(param), color: FAMILY_COLORS[n % FAMILY_COLORS.length], kind: "ncf" };
+  }
+  return undefined;
 }
 
 const BY_ID = new Map(LIST.map((m) => [m.id, m]));
@@ -99,7 +124,7 @@ const BY_ID = new Map(LIST.map((m) => [m.id, m]));
 export function method(id: string): Method {
   let found = BY_ID.get(id);
   if (!found) {
-    found = leadEntry(id);
+    found = familyEntry(id);
     if (!found) throw new Error(`unknown method id "${id}": add it to lib/experiments/methods.ts`);
     BY_ID.set(id, found);
   }

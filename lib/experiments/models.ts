@@ -30,7 +30,7 @@ export interface ModelRequest {
   method: string;
   /** The dataset it trains and is evaluated on. */
   dataset: CachedDataset;
-  spec?: Partial<Pick<TrainSpec, "task" | "staticOnly" | "encoding">>;
+  spec?: Partial<Pick<TrainSpec, "task" | "staticOnly" | "encoding" | "tokens" | "addressHead">>;
   /** Training options (default: the plan's). */
   training?: Omit<TrainOptions, "seed">;
 }
@@ -50,9 +50,10 @@ export interface SeedModel {
 export function specOf(plan: Plan, request: ModelRequest): TrainSpec {
   return {
     ...plan.model,
-    task: request.spec?.task ?? "multi",
-    staticOnly: request.spec?.staticOnly ?? false,
-    encoding: request.spec?.encoding ?? "binary",
+    encoding: "binary",
+    staticOnly: false,
+    task: "multi",
+    ...request.spec,
   };
 }
 

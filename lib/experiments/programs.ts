@@ -154,6 +154,8 @@ export interface TestProgram {
   chance: number;
   /** Workload name -> positions in `idx` it pools (the program, and for loads each load too). */
   groups: Map<string, number[]>;
+  /** The group the claim is judged on (list_chase: the load that chases the pointer it reads). */
+  judged: string;
   /** Instructions skipped before the window. */
   skip: number;
   settings: Record<string, unknown>;
@@ -228,6 +230,7 @@ export async function randomBranch(
     actual: idx.map((i) => Number(t.label[i])),
     chance: Math.max(takenRate, 1 - takenRate),
     groups: new Map([[name, idx.map((_, k) => k)]]),
+    judged: name,
     skip: rb.skip,
     settings: {
       trace: repoPath(rb.trace),
@@ -275,12 +278,15 @@ export async function listChase(
     // The trace defines its sites while it streams.
   }
   const groups = new Map([[name, idx.map((_, k) => k)]]);
+  // The chase: the load whose next address is most often the value it reads now.
+  const follows = (s: number) => idx.filter((i) => t.site[i] === s && t.label[i] === t.currentValue[i]).length;
+  const chase = [...new Set(sites)].sort((a, b) => follows(b) - follows(a))[0];
+  let judged = name;
   for (const site of new Set(sites)) {
     const text = code.instructionAt(trace.meta.sites[site].offset)?.text ?? `site ${site}`;
-    groups.set(
-      `${name}: ${text.replace(/\s+/g, " ")}`,
-      sites.flatMap((s, k) => (s === site ? [k] : [])),
-    );
+    const group = `${name}: ${text.replace(/\s+/g, " ")}`;
+    groups.set(group, sites.flatMap((s, k) => (s === site ? [k] : [])));
+    if (site === chase) judged = group;
   }
   return {
     name,
@@ -292,6 +298,7 @@ export async function listChase(
     actual: idx.map((i) => Number(t.label[i])),
     chance: 0,
     groups,
+    judged,
     skip: lc.skip,
     settings: {
       trace: repoPath(lc.trace),

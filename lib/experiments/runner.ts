@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { repoPath } from "../common/mod.ts";
 import { writeExperimentMeta, writeResults } from "../report/mod.ts";
 import { drawChart } from "./charts.ts";
-import { type ExperimentArgs, PLANS } from "./config.ts";
+import { type ExperimentArgs, type Plan, PLANS } from "./config.ts";
 import { type SeedModel, trainingSeconds, trainRequests } from "./models.ts";
 import { poolRows, withoutWeights } from "./pooling.ts";
 import { type AnyStudy, type ResultInput, type StudyContext, StudyTable } from "./study.ts";
@@ -24,10 +24,11 @@ function since(start: number): number {
 /** Runs `study` with `args` and writes its outputs; returns the paths written. */
 export async function runStudy(study: AnyStudy, args: ExperimentArgs): Promise<string[]> {
   const started = performance.now();
+  const sizes = study.sizes[args.planScale] as { plan?: Partial<Plan> };
   const ctx: StudyContext<unknown> = {
     args,
-    plan: PLANS[args.planScale],
-    sizes: study.sizes[args.planScale],
+    plan: { ...PLANS[args.planScale], ...sizes.plan },
+    sizes,
   };
   const data = await study.data(ctx);
   const requests = study.models?.(ctx, data) ?? [];

@@ -27,6 +27,7 @@ export const BRANCH_COLUMNS: MetricColumn[] = [
   { name: "mpki_est", pool: { weight: "test_instructions" } },
   { name: "hard_misprediction_rate", pool: { weight: "hard_instances" } },
   { name: "instances", pool: "sum", report: false },
+  { name: "hard_instances", pool: "sum", report: false },
   { name: "trace_misprediction_rate" },
   { name: "trace_mpki", pool: { weight: "test_instructions" } },
   { name: "trace_hard_misprediction_rate", report: false },
@@ -62,16 +63,15 @@ export function branchRows(
       hardSites,
       testInstructions: b.testInstructions,
     };
-    const weights = {
-      test_instructions: b.testInstructions,
-      hard_instances: test.at.site.filter((s) => hardSites.has(s)).length,
-    };
+    const weights = { test_instructions: b.testInstructions };
+    const hardInstances = test.at.site.filter((s) => hardSites.has(s)).length;
     const add = (method: string, seed: number, metrics: Record<string, number>) =>
       rows.push({ workload: test.trace.workload, method: label(method), seed, metrics, weights });
     const scored = (correct: ArrayLike<number>, extra = {}) => ({
       ...branchMetrics(correct, ctx),
       ...extra,
       instances: correct.length,
+      hard_instances: hardInstances,
     });
     for (const name of [...options.baselines, ...BRANCH_REFERENCES]) {
       const correct = b.predictions[name].map((p, k) => Number(p === taken[k]));
@@ -112,6 +112,7 @@ export const ADDRESS_COLUMNS: MetricColumn[] = [
   { name: "line_accuracy", pool: { weight: "instances" } },
   { name: "exact_accuracy", pool: { weight: "instances" } },
   { name: "coverage", pool: { weight: "instances" } },
+  { name: "prediction_accuracy", pool: { weight: "predictions" } },
   { name: "instances", pool: "sum", report: false },
   { name: "trace_line_accuracy" },
   { name: "trace_coverage", report: false },
@@ -145,7 +146,15 @@ export function addressRows(
         workload: test.trace.workload,
         method: label(method),
         seed,
-        metrics: { ...metrics, instances: n },
+        metrics: {
+          ...metrics,
+          // Accuracy over the predictions made, as prefetchers are judged beside their coverage.
+          ...(metrics.coverage > 0
+            ? { prediction_accuracy: metrics.line_accuracy / metrics.coverage }
+            : {}),
+          instances: n,
+        },
+        weights: { predictions: n * metrics.coverage },
       });
     const baseline = (run: typeof online, name: string, seed: number) =>
       add(name, seed, {
@@ -162,7 +171,7 @@ export function addressRows(
       add(m.method, m.seed, {
         line_accuracy: sum(p.lineCorrect) / n,
         exact_accuracy: sum(p.correct) / n,
-        coverage: 1,
+        coverage: sum(p.predicted) / n,
       });
     }
   });

@@ -96,7 +96,7 @@ export interface Study<S = unknown, D = unknown, B = unknown> {
   measures: string;
   /** Its charts are among the report's headline charts. */
   headline?: boolean;
-  /** The study's own sizes per scale. */
+  /** The study's own sizes per scale; a `plan` field among them overrides the shared plan's fields. */
   sizes: Readonly<Record<PlanScale, S>>;
   /** Traces and datasets (cached). */
   data(ctx: StudyContext<S>): Promise<D>;

@@ -9,8 +9,8 @@ import { join } from "node:path";
 import { repoPath, UserError } from "../common/mod.ts";
 import type { TaskName } from "../graph/mod.ts";
 import {
-  DEFAULT_SNAPSHOTS,
   listWorkloads,
+  SUITE_SNAPSHOTS,
   type SuiteSummary,
   tracePath,
   tracesDir,
@@ -228,14 +228,13 @@ export function traceTests(data: SuiteData, task: number): TraceTests[] {
 }
 
 /**
- * The suite-wide models that branch_prediction and prefetching both report: NCF (fused,
- * multi-task) and the static-only GNN on every workload's dataset. Both studies ask for the same
- * requests, so each model is trained once per seed and shared through the model cache.
+ * NCF and the static-only GNN trained for one task on `data` (the headline studies' models: each
+ * task gets its own network and training; multi-task training is the ablations' question).
  */
-export function mainModels(data: SuiteData): ModelRequest[] {
+export function taskModels(data: SuiteData, task: "branch" | "address"): ModelRequest[] {
   return [
-    { method: "ncf", dataset: data.dataset },
-    { method: "static-only", dataset: data.dataset, spec: { staticOnly: true } },
+    { method: "ncf", dataset: data.dataset, spec: { task } },
+    { method: "static-only", dataset: data.dataset, spec: { task, staticOnly: true } },
   ];
 }
 
@@ -256,7 +255,7 @@ export async function suiteDataAtLead(
     scale: ctx.args.scale,
     workloads: listWorkloads().filter((w) => workloads.includes(w.name) && usable.has(w.name)),
     inputs: "first",
-    snapshots: `${DEFAULT_SNAPSHOTS},lead=${lead}`,
+    snapshots: `${SUITE_SNAPSHOTS[ctx.args.scale]},lead=${lead}`,
     dir,
     quiet: ctx.args.quiet,
   });

@@ -54,15 +54,19 @@ export interface HistoryFailure {
 }
 
 /**
- * Paper 4.7, "history fails where values decide": `no` when history is not near chance; `yes` when
- * NCF beats it by at least `beatsBy` on every seed; otherwise {@linkcode gainVerdict} of the
- * margins with an unreachable target (`partly` when every seed is ahead by less).
+ * Paper 4.7, "history fails where values decide": `no` when history is not near chance or NCF is
+ * never ahead of it; `yes` when NCF is ahead by at least `beatsBy` and by more than its spread over
+ * seeds on every seed; `partly` when ahead by more than the spread on every seed but by less than
+ * `beatsBy`; `inconclusive` otherwise.
  */
 export function historyFailureVerdict(h: HistoryFailure): Verdict {
   if (h.bestHistory > h.chance + h.nearChance) return "no";
   const margins = h.ncf.map((a) => a - h.bestHistory);
-  if (margins.length > 0 && margins.every((m) => m >= h.beatsBy)) return "yes";
-  return gainVerdict(margins, Infinity);
+  if (margins.length === 0) return "inconclusive";
+  if (margins.every((m) => m <= 0)) return "no";
+  const spread = margins.length > 1 ? sampleStd(h.ncf) : 0;
+  if (!margins.every((m) => m > spread)) return "inconclusive";
+  return margins.every((m) => m >= h.beatsBy) ? "yes" : "partly";
 }
 
 /**
@@ -133,4 +137,29 @@ export function againstBaselines(
     perWorkload,
     ncfWins: perWorkload.filter((w) => sign * (w.ncf - w.bestBaselineValue) < 0).length,
   };
+}
+
+/**
+ * A method's error rate against a reference's, per seed: `yes` when it is ahead (lower) by more
+ * than its spread over seeds (sample std) on every seed and its mean is at most `target` times the
+ * reference's; `partly` when ahead by more than the spread on every seed but short of the target;
+ * `no` when it is not ahead on any seed; `inconclusive` otherwise (ahead, but within the spread).
+ */
+export function aheadVerdict(errors: number[], reference: number, target: number): Verdict {
+  if (errors.length === 0 || !Number.isFinite(reference)) return "inconclusive";
+  const spread = errors.length > 1 ? sampleStd(errors) : 0;
+  if (errors.every((e) => e >= reference)) return "no";
+  if (!errors.every((e) => reference - e > spread)) return "inconclusive";
+  return mean(errors) <= target * reference ? "yes" : "partly";
+}
+
+/** The half-width of the 95% normal interval of a rate `p` measured on `n` instances. */
+export function ci95(p: number, n: number): number {
+  return n > 0 ? 1.96 * Math.sqrt(p * (1 - p) / n) : NaN;
+}
+
+/** `3.141 ± 0.020` (mean ± sample std over seeds) for plain numbers. */
+export function meanStd(values: number[], digits = 3): string {
+  const std = sampleStd(values);
+  return mean(values).toFixed(digits) + (Number.isNaN(std) ? "" : ` ± ${std.toFixed(digits)}`);
 }

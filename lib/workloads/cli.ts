@@ -13,7 +13,7 @@ import { Progress, runMain, UserError } from "../common/mod.ts";
 import { listWorkloads, type Scale, SCALES, type WorkloadSpec } from "./manifest.ts";
 import { runNative } from "./native.ts";
 import { resolveWorkload } from "./resolve.ts";
-import { DEFAULT_SNAPSHOTS, traceSuite } from "./suite.ts";
+import { SUITE_SNAPSHOTS, traceSuite } from "./suite.ts";
 import { formatTable } from "./table.ts";
 
 const HELP = `Usage: deno run -A lib/workloads/cli.ts COMMAND [options]
@@ -30,7 +30,8 @@ Options:
   --only a,b          only these workloads (default: all)
   --inputs all|first  every input or only each workload's first (default: all)
   --scale small|full  traces: which skip/window set (default: small, or $SCALE)
-  --snapshots SPEC    traces: register snapshots (default: ${DEFAULT_SNAPSHOTS})
+  --snapshots SPEC    traces: register snapshots (default: small ${SUITE_SNAPSHOTS.small},
+                      full ${SUITE_SNAPSHOTS.full})
   --force             traces: trace again even when up to date
   --count             check: also count instructions
   --timeout S         check: kill a run after S seconds (default: 600)
@@ -153,7 +154,7 @@ const OPTIONS = {
   only: { type: "string" },
   inputs: { type: "string", default: "all" },
   scale: { type: "string", default: Deno.env.get("SCALE") || "small" },
-  snapshots: { type: "string", default: DEFAULT_SNAPSHOTS },
+  snapshots: { type: "string" },
   force: { type: "boolean", default: false },
   count: { type: "boolean", default: false },
   timeout: { type: "string", default: "600" },

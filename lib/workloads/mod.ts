@@ -29,9 +29,9 @@ export { GENERATORS } from "./generators/mod.ts";
 export type { GeneratorContext, InputGenerator } from "./generators/mod.ts";
 export { runNative } from "./native.ts";
 export {
-  DEFAULT_SNAPSHOTS,
   formatSummary,
   MIN_USABLE_SHARE,
+  SUITE_SNAPSHOTS,
   tracePath,
   traceProblem,
   tracesDir,

@@ -22,8 +22,16 @@ import { listWorkloads, type Scale, type WorkloadSpec } from "./manifest.ts";
 import { type ResolvedRun, resolveWorkload } from "./resolve.ts";
 import { formatTable } from "./table.ts";
 
-/** Snapshots recorded by default: what the GNN consumes. */
-export const DEFAULT_SNAPSHOTS = "branches,loads,max-per-site=1024";
+/**
+ * Snapshots recorded by default at each scale: what the GNN consumes. The tracer keeps every
+ * execution of a site until K, then every 2nd, 4th, ...; the dataset builder draws uniformly from
+ * the executions at the final stride, about K to 2K per site over the window, so K bounds the
+ * instances per site a plan can ask for (lib/graph/sampling.ts).
+ */
+export const SUITE_SNAPSHOTS: Readonly<Record<Scale, string>> = {
+  small: "branches,loads,max-per-site=1024",
+  full: "branches,loads,max-per-site=4096",
+};
 
 /** Where the suite's traces of one scale go. */
 export function tracesDir(scale: Scale): string {
@@ -47,7 +55,7 @@ export interface TraceSuiteOptions {
   workloads?: WorkloadSpec[];
   /** Every input, or only each workload's first (default `all`). */
   inputs?: "all" | "first";
-  /** Snapshot spec (default {@linkcode DEFAULT_SNAPSHOTS}). */
+  /** Snapshot spec (default {@linkcode SUITE_SNAPSHOTS} of the scale). */
   snapshots?: string;
   /** Trace again even when up to date (default false). */
   force?: boolean;
@@ -335,7 +343,7 @@ function reportUnusable(summary: SuiteSummary, workloads: number, quiet?: boolea
  * few workloads are left (see {@linkcode MIN_USABLE_SHARE}).
  */
 export async function traceSuite(options: TraceSuiteOptions): Promise<SuiteSummary> {
-  const snapshots = options.snapshots ?? DEFAULT_SNAPSHOTS;
+  const snapshots = options.snapshots ?? SUITE_SNAPSHOTS[options.scale];
   const workloads = options.workloads ?? listWorkloads();
   const todo = workloads.flatMap((w) =>
     (options.inputs === "first" ? w.inputs.slice(0, 1) : w.inputs).map((i) => [w.name, i.name])
