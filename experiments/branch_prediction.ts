@@ -77,7 +77,7 @@ const study: Study<Record<never, never>, Data, BranchBaselines[]> = {
   headline: true,
   sizes: { small: {}, full: {}, tiny: {} },
   async data(ctx) {
-    const data = await suiteData(ctx);
+    const data = await suiteData(ctx, undefined, "branch");
     return { ...data, tests: traceTests(data, TASK_BRANCH) };
   },
   models: (_ctx, data) => [

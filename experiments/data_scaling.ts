@@ -36,9 +36,9 @@ const study: Study<Sizes, Data, BranchBaselines[]> = {
   title: "Data scaling: how much execution NCF needs",
   measures:
     "Misprediction rate on the hard-to-predict branch sites of NCF trained on more or fewer executions per site (and the optimisation steps that took), on the same test instances, against TAGE-SC-L 64KB and the per-site majority.",
-  sizes: { small: { smaller: [24, 96] }, full: { smaller: [24, 96, 384] }, tiny: { smaller: [2] } },
+  sizes: { small: { smaller: [24, 64] }, full: { smaller: [24, 96, 384] }, tiny: { smaller: [2] } },
   async data(ctx) {
-    const data = await suiteData(ctx);
+    const data = await suiteData(ctx, undefined, "branch");
     const sizes = [{ n: ctx.plan.maxPerSite, dataset: data.dataset }];
     for (const n of ctx.sizes.smaller.filter((s) => s < ctx.plan.maxPerSite)) {
       const how = fewerTrainingInstances(data.dataset.dataset, n);

@@ -76,9 +76,19 @@ const study: Study<Record<never, never>, Data, TraceAddressBaselines[]> = {
   measures:
     "Share of all sampled test executions whose next cache line is predicted right, coverage and accuracy over the predictions made, for four history-based prefetchers, two trivial references, the static-only GNN and NCF with each address head, on the same sampled test instances of each workload (time split).",
   headline: true,
-  sizes: { small: {}, full: {}, tiny: {} },
+  // Loads need fewer instances than branches (most sites are regular); five heads share the budget.
+  sizes: {
+    small: {
+      plan: {
+        maxPerSite: 64,
+        training: { batch: 64, group: 16, epochs: 5, lr: 1e-3, patience: 2 },
+      },
+    },
+    full: {},
+    tiny: {},
+  },
   async data(ctx) {
-    const data = await suiteData(ctx);
+    const data = await suiteData(ctx, undefined, "address");
     return { ...data, tests: traceTests(data, TASK_ADDRESS) };
   },
   models: (_ctx, data) => [

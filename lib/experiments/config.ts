@@ -59,20 +59,21 @@ export interface Plan {
 
 /** The plans by scale. */
 export const PLANS: Readonly<Record<PlanScale, Plan>> = {
+  // Sized by data_scaling's curve and make's 45-minute budget (experiments/README.md).
   small: {
     inputs: "first",
-    sitesPerTask: 16,
+    sitesPerTask: 8,
     minSnapshots: 4,
-    maxPerSite: 24,
+    maxPerSite: 128,
     model: { hidden: 64, steps: 4, tokens: true, addressHead: DEFAULT_ADDRESS_HEAD },
     training: { batch: 64, group: 16, epochs: 8, lr: 1e-3, patience: 3 },
     lstm: { steps: 60, batchSize: 64, maxTrainWindows: 4096, hidden: 64, embedding: 32 },
   },
   full: {
     inputs: "all",
-    sitesPerTask: 64,
+    sitesPerTask: 16,
     minSnapshots: 8,
-    maxPerSite: 64,
+    maxPerSite: 1536,
     model: { hidden: 64, steps: 4, tokens: true, addressHead: DEFAULT_ADDRESS_HEAD },
     training: { batch: 64, group: 16, epochs: 30, lr: 1e-3, patience: 4 },
     lstm: {},

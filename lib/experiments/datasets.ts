@@ -191,6 +191,8 @@ export function fewerTrainingInstances(dataset: Dataset, n: number): Derivation 
     for (let k = 0; k < m; k++) kept.add(list[Math.floor(k * list.length / m)]);
   }
   return {
-    split: (i) => (t.split[i] !== train ? SPLIT_NAMES[t.split[i]] : kept.has(i) ? "train" : undefined),
+    split: (
+      i,
+    ) => (t.split[i] !== train ? SPLIT_NAMES[t.split[i]] : kept.has(i) ? "train" : undefined),
   };
 }

@@ -102,7 +102,9 @@ const FAMILIES: { pattern: RegExp; label: (p: string) => string }[] = [
   {
     pattern: /^ncf-lead-(.+)$/,
     label: (lead) =>
-      lead === "block" ? "NCF, snapshot at block start" : `NCF, snapshot ${lead} instructions earlier`,
+      lead === "block"
+        ? "NCF, snapshot at block start"
+        : `NCF, snapshot ${lead} instructions earlier`,
   },
   { pattern: /^ncf-per-site-(\d+)$/, label: (n) => `NCF, ${n} instances per site` },
 ];
@@ -113,7 +115,12 @@ function familyEntry(id: string): Method | undefined {
     const param = f.pattern.exec(id)?.[1];
     if (param === undefined) continue;
     const n = [...BY_ID.keys()].filter((k) => f.pattern.test(k)).length;
-    return { id, label: f.label(param), color: FAMILY_COLORS[n % FAMILY_COLORS.length], kind: "ncf" };
+    return {
+      id,
+      label: f.label(param),
+      color: FAMILY_COLORS[n % FAMILY_COLORS.length],
+      kind: "ncf",
+    };
   }
   return undefined;
 }

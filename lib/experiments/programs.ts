@@ -279,7 +279,8 @@ export async function listChase(
   }
   const groups = new Map([[name, idx.map((_, k) => k)]]);
   // The chase: the load whose next address is most often the value it reads now.
-  const follows = (s: number) => idx.filter((i) => t.site[i] === s && t.label[i] === t.currentValue[i]).length;
+  const follows = (s: number) =>
+    idx.filter((i) => t.site[i] === s && t.label[i] === t.currentValue[i]).length;
   const chase = [...new Set(sites)].sort((a, b) => follows(b) - follows(a))[0];
   let judged = name;
   for (const site of new Set(sites)) {

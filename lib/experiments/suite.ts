@@ -194,13 +194,21 @@ export interface SuiteData {
   dataset: CachedDataset;
 }
 
-/** The traces of `workloads` (default: all) at the plan's inputs, and their dataset (cached). */
+/**
+ * The traces of `workloads` (default: all) at the plan's inputs, and their dataset (cached): of
+ * one task's sites when `task` is given, else of both.
+ */
 export async function suiteData(
   ctx: { args: ExperimentArgs; plan: Plan },
   workloads?: readonly string[],
+  task?: TaskName,
 ): Promise<SuiteData> {
-  const traces = await suiteTraces({ args: ctx.args, plan: ctx.plan, workloads });
-  const dataset = await suiteDataset(traces, ctx.plan, { quiet: ctx.args.quiet });
+  const tasks = task ? [task === "branch" ? "branch" as const : "load" as const] : undefined;
+  const traces = await suiteTraces({ args: ctx.args, plan: ctx.plan, workloads, tasks });
+  const dataset = await suiteDataset(traces, ctx.plan, {
+    tasks: task ? [task] : undefined,
+    quiet: ctx.args.quiet,
+  });
   return { traces, dataset };
 }
 
