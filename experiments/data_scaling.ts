@@ -70,7 +70,7 @@ const study: Study<Sizes, Data, BranchBaselines[]> = {
       return best ? { ...r, metrics: { ...r.metrics, steps: best.steps } } : r;
     });
   },
-  metrics: [...BRANCH_COLUMNS.filter((c) => !c.name.startsWith("trace_")), {
+  metrics: [...BRANCH_COLUMNS, {
     name: "steps",
     pool: { weight: "instances" },
   }],

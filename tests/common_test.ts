@@ -67,6 +67,12 @@ await runMain(async () => {
     assert.ok(alive(childPid));
     command.kill(signal);
     const status = await command.status;
+    // Checked before reading on: a child left alive would hold stdout open for ever.
+    try {
+      await until(() => !alive(childPid));
+    } finally {
+      if (alive(childPid)) Deno.kill(childPid, "SIGKILL");
+    }
     for (;;) {
       const { value, done } = await reader.read();
       if (done) break;
@@ -75,7 +81,6 @@ await runMain(async () => {
     const stderr = new TextDecoder().decode(
       (await new Response(command.stderr).arrayBuffer()) as ArrayBuffer,
     );
-    await until(() => !alive(childPid));
     return { status, out, stderr };
   } finally {
     await Deno.remove(dir, { recursive: true });

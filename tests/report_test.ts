@@ -216,6 +216,13 @@ Deno.test("charts: bar, line and heatmap render non-blank PNGs of the asked size
   }
 });
 
+/** The studies the fixtures' report expects, in report order (as experiments/registry.ts gives them). */
+const PLANNED = [
+  { name: "branch_prediction", title: "Branch prediction", measures: "Fake.", headline: true },
+  { name: "prefetching", title: "Prefetching", measures: "Fake, not run.", headline: true },
+  { name: "algorithm_classification", title: "Algorithm classification", measures: "Fake." },
+];
+
 /** Writes two fake experiments (test data) and a setup into `dir`. */
 async function writeFixtures(dir: string): Promise<void> {
   const rows = sampleRows();
@@ -274,16 +281,20 @@ Deno.test("report: markdown lists every experiment, escapes text, and says what 
   const dir = await Deno.makeTempDir({ prefix: "ncf_report_" });
   try {
     await writeFixtures(dir);
-    const report = await buildReport({ dir, now: new Date("2020-04-26T12:00:00Z") });
+    const report = await buildReport({
+      dir,
+      now: new Date("2020-04-26T12:00:00Z"),
+      planned: PLANNED,
+    });
     assert.deepEqual(report.warnings, []);
     const md = report.markdown;
     const order = [
-      "Setup",
+      "Headline results",
       "Branch prediction",
       "Prefetching",
       "Algorithm classification",
       "Extra experiment",
-      "Claims",
+      "Appendix: setup",
     ]
       .map((h) => md.indexOf(`## ${h}`));
     assert.ok(
@@ -312,7 +323,10 @@ Deno.test("report: a broken result file is shown as a problem, not a crash", asy
   try {
     await Deno.writeTextFile(join(dir, "lead.json"), "{ not json");
     await Deno.writeTextFile(join(dir, "lead.csv"), "wrong,header\n");
-    const report = await buildReport({ dir });
+    const report = await buildReport({
+      dir,
+      planned: [{ name: "lead", title: "Snapshot lead", measures: "Fake." }],
+    });
     assert.equal(report.warnings.length, 2);
     assert.match(
       report.markdown,
@@ -324,14 +338,14 @@ Deno.test("report: a broken result file is shown as a problem, not a crash", asy
 });
 
 Deno.test("report CLI: a bad flag exits non-zero with the fix", async () => {
-  const cli = new URL("../lib/report/cli.ts", import.meta.url).pathname;
+  const cli = new URL("../experiments/run.ts", import.meta.url).pathname;
   const { code, stderr } = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", cli, "--bogus"],
+    args: ["run", "-A", cli, "report", "--bogus"],
     stdout: "null",
     stderr: "piped",
   }).output();
   assert.equal(code, 2);
-  assert.match(new TextDecoder().decode(stderr), /error: .*bogus[\s\S]*fix: usage/);
+  assert.match(new TextDecoder().decode(stderr), /error: .*bogus[\s\S]*fix: see --help/);
 });
 
 Deno.test({
@@ -349,7 +363,7 @@ Deno.test({
     const profile = await Deno.makeTempDir({ prefix: "ncf_chromium_" });
     try {
       await writeFixtures(dir);
-      const { htmlPath } = await writeReport({ dir });
+      const { htmlPath } = await writeReport({ dir, planned: PLANNED });
       const context = await chromium.launchPersistentContext(profile, {
         executablePath: CHROMIUM,
         headless: true,
@@ -357,6 +371,7 @@ Deno.test({
       });
       try {
         const page = await context.newPage();
+        await page.setViewportSize({ width: 1366, height: 768 });
         const pageUrl = `file://${htmlPath}`;
         const errors: string[] = [];
         const requests: string[] = [];
@@ -377,7 +392,8 @@ Deno.test({
               height: img.naturalHeight,
             })),
         );
-        assert.equal(images.length, 2, "both charts are in the page");
+        // The headline chart (branch_prediction.png again), then both studies' charts.
+        assert.equal(images.length, 3, "every chart is in the page");
         for (const img of images) {
           assert.ok(
             img.complete && img.width > 0 && img.height > 0,
@@ -393,7 +409,10 @@ Deno.test({
           0,
           "no script element came from the data",
         );
-        assert.ok((await page.locator("h2").count()) >= 10);
+        // The headline, one section per study (three planned, one found), the setup appendix.
+        assert.equal(await page.locator("h2").count(), 6);
+        const overflow = await page.$eval("html", (html) => html.scrollWidth - html.clientWidth);
+        assert.ok(overflow <= 0, `the page scrolls sideways by ${overflow}px at a laptop's width`);
         assert.deepEqual(errors, []);
         assert.deepEqual(requests, []);
       } finally {
