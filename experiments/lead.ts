@@ -3,32 +3,43 @@
  * instruction, where real hardware would not have all values yet. The subset workloads of
  * `ablations` are traced again with the snapshot taken at the start of the basic block and K
  * instructions earlier (`lead=...`, into `data/cache/experiments/lead-traces/`); NCF is trained on
- * each and compared with lead 0 (the suite's traces) and the static-only GNN.
+ * each and compared with lead 0 (the suite's traces) and the static-only GNN; at each lead, the
+ * hybrid's whole-test-part MPKI (NCF on its sites, TAGE-SC-L 64KB elsewhere).
  *
  * @module
  */
 import { repoPath } from "../lib/common/mod.ts";
+import { TASK_BRANCH } from "../lib/graph/mod.ts";
 import {
+  addHybridMpki,
+  aheadVerdict,
   ALL_WORKLOADS,
+  type BranchBaselines,
+  branchBaselinesAt,
   describeTraces,
   gainVerdict,
   GNN_COLUMNS,
   gnnRows,
+  HYBRID_REFERENCE,
   label,
   leadMethod,
+  meanStd,
   pct,
   relativeErrorReduction,
   type ResultInput,
   type Study,
   type SuiteData,
   suiteDataAtLead,
+  traceTests,
 } from "../lib/experiments/mod.ts";
 import { SUBSET } from "./ablations.ts";
 
 type Sizes = { subset: string[]; leads: string[]; plan?: { maxPerSite: number } };
 /** Per lead (`"0"` first), its traces and dataset. */
 type Data = { lead: string; data: SuiteData & { dir: string } }[];
-type Input = ResultInput<Sizes, Data, undefined>;
+/** Per lead, the branch baselines of each trace at its test instances. */
+type Baselines = BranchBaselines[][];
+type Input = ResultInput<Sizes, Data, Baselines>;
 
 const LEADS = ["block", "8", "32", "128"];
 
@@ -36,7 +47,18 @@ const LEADS = ["block", "8", "32", "128"];
 const pooled = ({ table }: Input, id: string, metric: string) =>
   table.values(ALL_WORKLOADS, id, metric);
 
-const study: Study<Sizes, Data, undefined> = {
+/** The lead chart's x positions. */
+const leadPositions = ({ data }: Input) =>
+  data.map(({ lead }) => ({
+    label: lead === "0"
+      ? "0 (at the instruction)"
+      : lead === "block"
+      ? "block start"
+      : `${lead} instr`,
+    method: leadMethod(lead),
+  }));
+
+const study: Study<Sizes, Data, Baselines> = {
   name: "lead",
   title: "Snapshot lead",
   measures:
@@ -67,8 +89,26 @@ const study: Study<Sizes, Data, undefined> = {
       spec: { staticOnly: true, addressHead: "absolute" as const },
     },
   ],
-  score: ({ data, models }) => gnnRows(data[0].data.traces, models),
-  metrics: GNN_COLUMNS,
+  baselines: async (ctx, data) => {
+    const out: Baselines = [];
+    for (const { data: d } of data) {
+      out.push(await branchBaselinesAt(traceTests(d, TASK_BRANCH), { quiet: ctx.args.quiet }));
+    }
+    return out;
+  },
+  score({ data, models, baselines }) {
+    const rows = gnnRows(data[0].data.traces, models);
+    data.forEach(({ lead, data: d }, l) =>
+      addHybridMpki(rows, {
+        tests: traceTests(d, TASK_BRANCH),
+        baselines: baselines[l],
+        models: models.filter((m) => m.method === leadMethod(lead)),
+        withReference: l === 0,
+      })
+    );
+    return rows;
+  },
+  metrics: [...GNN_COLUMNS, { name: "trace_mpki", pool: { weight: "test_instructions" } }],
   claims(input) {
     const far = leadMethod(input.ctx.sizes.leads.at(-1) ?? "0");
     const [farRates, zeroRates, staticRates] = [far, "ncf", "static-only"].map((m) =>
@@ -90,6 +130,23 @@ const study: Study<Sizes, Data, undefined> = {
         pct(staticLines)
       })`,
       reproduced: gainVerdict(branchKept.map((g, k) => Math.min(g, lineKept[k])), 0),
+    }, {
+      paper:
+        "(architect's view) The NCF + TAGE-SC-L 64KB hybrid keeps its MPKI below TAGE-SC-L's at that lead",
+      measured: `whole test part: hybrid ${
+        ["0", ...input.ctx.sizes.leads].map((l) =>
+          `${l === "0" ? "lead 0" : label(leadMethod(l)).replace("NCF, ", "")} ${
+            meanStd(pooled(input, leadMethod(l), "trace_mpki"))
+          }`
+        ).join(", ")
+      } MPKI vs TAGE-SC-L 64KB ${
+        input.table.mean(ALL_WORKLOADS, HYBRID_REFERENCE, "trace_mpki").toFixed(3)
+      }`,
+      reproduced: aheadVerdict(
+        pooled(input, far, "trace_mpki"),
+        input.table.mean(ALL_WORKLOADS, HYBRID_REFERENCE, "trace_mpki"),
+        1,
+      ),
     }];
   },
   charts: [{
@@ -99,15 +156,7 @@ const study: Study<Sizes, Data, undefined> = {
     yLabel: "accuracy (%)",
     caption:
       "Pooled accuracy against the snapshot lead; the flat lines are the static-only GNN (lead does not apply).",
-    x: ({ data }) =>
-      data.map(({ lead }) => ({
-        label: lead === "0"
-          ? "0 (at the instruction)"
-          : lead === "block"
-          ? "block start"
-          : `${lead} instr`,
-        method: leadMethod(lead),
-      })),
+    x: leadPositions,
     series: [
       {
         label: "branch accuracy (%)",
@@ -129,6 +178,20 @@ const study: Study<Sizes, Data, undefined> = {
         color: "#aec7e8",
       },
     ],
+  }, {
+    kind: "line",
+    suffix: "_mpki",
+    title: "Hybrid MPKI vs snapshot lead (pooled subset, mean ± std over seeds)",
+    xLabel: "snapshot lead",
+    yLabel: "MPKI, whole test part",
+    caption:
+      "MPKI over every branch of the test part with each lead's NCF on its sites and TAGE-SC-L 64KB elsewhere; flat: TAGE-SC-L 64KB alone.",
+    scale: 1,
+    x: leadPositions,
+    series: [
+      { label: "NCF + TAGE-SC-L 64KB hybrid", metric: "trace_mpki", color: "#8c6d31" },
+      { label: "TAGE-SC-L 64KB", metric: "trace_mpki", method: HYBRID_REFERENCE },
+    ],
   }],
   notes: ({ ctx }) => [
     `Subset: ${
@@ -136,6 +199,7 @@ const study: Study<Sizes, Data, undefined> = {
     } (first input, time split). Each lead has its own traces of the same runs (same window; only the registers' moment differs), site selection and dataset; lead 0 uses the suite's traces. Every model here uses the absolute address head: the relative heads decode from the address and value the load really accesses, which a snapshot taken earlier does not hold, so they would use information the snapshot lacks.`,
     "lead=K takes the registers at the start of the latest basic block that began at least K instructions before the event (lib/trace/README.md); the graph builder reads memory values as of the same moment (the last value each load site read before it) and hides the task load's own value, which is read after the snapshot (lib/graph/build.ts).",
     "Verdict: yes when, at the largest lead, NCF still beats the static-only GNN on both tasks on every seed; no when it never does; inconclusive when seeds disagree.",
+    "Hybrid (trace_mpki of the NCF rows): MPKI over every branch of the test part with that lead's NCF predicting its branch sites and TAGE-SC-L 64KB every other branch (lib/experiments/metrics.ts hybridMpki); verdict by aheadVerdict at the largest lead (ahead by more than the spread over seeds on every seed).",
   ],
   settings: ({ data }) => ({
     leads: data.map((d) => ({

@@ -52,7 +52,9 @@ async function drawLine<I extends Input>(
 ): Promise<void> {
   const x = chart.x(input);
   const values = (id: string, metric: string, flip?: boolean) =>
-    input.table.values(ALL_WORKLOADS, id, metric).map((v) => 100 * (flip ? 1 - v : v));
+    input.table.values(ALL_WORKLOADS, id, metric).map((v) =>
+      (chart.scale ?? 100) * (flip ? 1 - v : v)
+    );
   await lineChart({
     title: chart.title,
     out,

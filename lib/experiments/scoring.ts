@@ -90,21 +90,72 @@ export function branchRows(
     for (const m of options.models) {
       const correct = m.model.predict(ds, test.idx).correct;
       add(m.method, m.seed, scored(correct));
-      if (m.method !== "ncf") continue;
-      const referenceMisses = b.trace[HYBRID_REFERENCE].mpki * b.testInstructions / 1000;
-      add("hybrid", m.seed, {
-        trace_mpki: hybridMpki({
-          referenceMisses,
-          referenceSiteMisses: b.siteMispredictions[HYBRID_REFERENCE],
-          siteExecutions: b.siteExecutions,
-          testInstructions: b.testInstructions,
-          site: test.at.site,
-          correct,
-        }),
-      });
+      if (m.method === "ncf") add("hybrid", m.seed, { trace_mpki: hybridOf(b, test, correct) });
     }
   });
   return rows;
+}
+
+/**
+ * The whole-test-part MPKI of NCF on its sites (`correct` at `test`'s instances) with
+ * {@linkcode HYBRID_REFERENCE} predicting every other branch of the trace.
+ */
+export function hybridOf(
+  b: BranchBaselines,
+  test: TraceTests,
+  correct: ArrayLike<number>,
+): number {
+  return hybridMpki({
+    referenceMisses: b.trace[HYBRID_REFERENCE].mpki * b.testInstructions / 1000,
+    referenceSiteMisses: b.siteMispredictions[HYBRID_REFERENCE],
+    siteExecutions: b.siteExecutions,
+    testInstructions: b.testInstructions,
+    site: test.at.site,
+    correct,
+  });
+}
+
+/**
+ * Gives the rows of `models` (one per trace, as {@linkcode gnnRows} makes them) their hybrid's
+ * whole-test-part MPKI (`trace_mpki`) on `tests`, and with `withReference` adds a row per trace
+ * and seed of {@linkcode HYBRID_REFERENCE}'s own MPKI.
+ */
+export function addHybridMpki(
+  rows: PoolableRow[],
+  o: {
+    tests: readonly TraceTests[];
+    baselines: readonly BranchBaselines[];
+    models: readonly SeedModel[];
+    withReference: boolean;
+  },
+): void {
+  o.tests.forEach((test, t) => {
+    const b = o.baselines[t];
+    const weights = { test_instructions: b.testInstructions };
+    const of = (method: string, seed: number) =>
+      rows.find((r) =>
+        r.workload === test.trace.workload && r.method === label(method) && r.seed === seed
+      );
+    for (const m of o.models) {
+      const row = of(m.method, m.seed)!;
+      const correct = m.model.predict(m.dataset.dataset, test.idx).correct;
+      Object.assign(row, {
+        weights,
+        metrics: { ...row.metrics, trace_mpki: hybridOf(b, test, correct) },
+      });
+    }
+    if (!o.withReference) return;
+    for (const seed of new Set(o.models.map((m) => m.seed))) {
+      const metrics = { trace_mpki: b.trace[HYBRID_REFERENCE].mpki };
+      rows.push({
+        workload: test.trace.workload,
+        method: label(HYBRID_REFERENCE),
+        seed,
+        metrics,
+        weights,
+      });
+    }
+  });
 }
 
 /** The columns of {@linkcode addressRows}. */

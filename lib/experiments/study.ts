@@ -54,7 +54,7 @@ export interface BarChartSpec {
 export interface LineSeries {
   label: string;
   metric: string;
-  /** Plot 100 (1 - value) instead of 100 value (a misprediction rate as accuracy). */
+  /** Plot 1 - value instead of value (a misprediction rate as accuracy). */
   flip?: boolean;
   /** Flat at this method's value instead of following the x positions. */
   method?: string;
@@ -69,6 +69,8 @@ export interface LineChartSpec<I> {
   xLabel: string;
   yLabel: string;
   caption: string;
+  /** Multiplier of the values (default 100: rates as percentages). */
+  scale?: number;
   /** The x positions: a label and the method whose values are plotted there. */
   x(input: I): { label: string; method: string }[];
   series: LineSeries[];
