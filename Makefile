@@ -93,7 +93,7 @@ traces: deps
 # reuses what is cached in data/cache/experiments/ and resumes when interrupted.
 experiments: traces corpus
 	$(RUN) experiments/run.ts all $(EXP_ARGS)
-	$(RUN) experiments/algorithm_classification.ts --scale $(SCALE) --seeds $(SEEDS)
+	$(RUN) experiments/classifier.ts --scale $(SCALE)
 
 # One study: make experiment-branch_prediction.
 experiment-%: traces corpus

@@ -7,6 +7,7 @@
  */
 import type { AnyStudy } from "../lib/experiments/mod.ts";
 import ablations from "./ablations.ts";
+import algorithmClassification from "./algorithm_classification.ts";
 import branchPrediction from "./branch_prediction.ts";
 import dataScaling from "./data_scaling.ts";
 import encodings from "./encodings.ts";
@@ -25,4 +26,5 @@ export const STUDIES: readonly AnyStudy[] = [
   lead,
   generalization,
   historyFailure,
+  algorithmClassification,
 ];

@@ -10,6 +10,7 @@ import { ROOT } from "../lib/common/mod.ts";
 import {
   addressMetrics,
   ALL_WORKLOADS,
+  beatsVerdict,
   branchMetrics,
   deriveDataset,
   gainVerdict,
@@ -27,6 +28,8 @@ import {
 import { DatasetBuilder, splitIndices } from "../lib/graph/mod.ts";
 import { readResults, type ResultRow, VERDICTS } from "../lib/report/mod.ts";
 import { listWorkloads, traceSuite } from "../lib/workloads/mod.ts";
+import { tallyConfusion } from "../lib/algorithms/study_scoring.ts";
+import algorithmClassification from "../experiments/algorithm_classification.ts";
 import branchPrediction from "../experiments/branch_prediction.ts";
 import prefetching from "../experiments/prefetching.ts";
 import { STUDIES } from "../experiments/registry.ts";
@@ -274,6 +277,53 @@ Deno.test("verdict rules on hand-made numbers", () => {
   assert.equal(toleranceVerdict([0.1, 0.9], 0.25), "partly");
   assert.equal(toleranceVerdict([1.5, 2], 0.25), "no");
   assert.equal(toleranceVerdict([0.1, 2], 0.25), "inconclusive");
+  // Ahead by 10 points with stds of 1: yes at 80%, partly below; within the larger std: no.
+  assert.equal(beatsVerdict([89, 91], [79, 81], 80), "yes");
+  assert.equal(beatsVerdict([69, 71], [59, 61], 80), "partly");
+  assert.equal(beatsVerdict([80, 100], [79, 81], 80), "no");
+  assert.equal(beatsVerdict([70, 70], [80, 80], 0), "no");
+  assert.equal(beatsVerdict([90], [50], 80), "inconclusive");
+});
+
+Deno.test("algorithm_classification's claims: NCF frozen against the better static baseline, per split", () => {
+  const splits = { impl: "held-out implementation", compiler: "held-out compiler (gcc->clang)" };
+  const claims = (impl: Record<string, number[]>) => {
+    const rows: ResultRow[] = Object.entries(impl).flatMap(([id, v]) =>
+      v.flatMap((x, k) => [
+        { workload: splits.impl, method: label(id), seed: k + 1, metrics: { accuracy: x } },
+        // The compiler split must not count: it holds the opposite verdicts' numbers.
+        {
+          workload: splits.compiler,
+          method: label(id),
+          seed: k + 1,
+          metrics: { accuracy: 100 - x },
+        },
+      ])
+    );
+    return algorithmClassification.claims(
+      {
+        table: new StudyTable(rows, ["accuracy"]),
+      } as unknown as Parameters<typeof algorithmClassification.claims>[0],
+    ).map((c) => c.reproduced);
+  };
+  const others = { "ncf-finetuned": [70, 71], scratch: [50, 52], untrained: [40, 40] };
+  // Static-only GNN (60) is the better static baseline; 90 beats it by more than the spread: yes.
+  const base = { "bag-of-opcodes": [40, 41], "static-only-frozen": [60, 61] };
+  assert.deepEqual(claims({ ...others, ...base, "ncf-frozen": [90, 91] }), ["yes", "yes"]);
+  // 70 beats both by more than the spread, below 80%: partly; fine-tuned within scratch's spread: no.
+  assert.deepEqual(
+    claims({ ...others, ...base, "ncf-frozen": [70, 71], scratch: [60, 80] }),
+    ["partly", "no"],
+  );
+  // Beats the static-only GNN but not the bag of opcodes (the better one here): no.
+  const bag = { "bag-of-opcodes": [95, 95], "static-only-frozen": [60, 61] };
+  assert.equal(claims({ ...others, ...bag, "ncf-frozen": [90, 91] })[0], "no");
+});
+
+Deno.test("tallyConfusion counts rows by true class and columns by predicted class", () => {
+  const matrix = [[0, 0], [0, 0]];
+  tallyConfusion(matrix, ["a", "b"], ["a", "a", "b"], ["a", "b", "b"]);
+  assert.deepEqual(matrix, [[1, 1], [0, 1]]);
 });
 
 Deno.test("metrics: estimated MPKI weights each site's sampled rate by its test executions", () => {

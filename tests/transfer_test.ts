@@ -1,14 +1,16 @@
 /**
- * The algorithm-classification transfer pipeline end to end on a tiny slice
- * of the corpus (2 classes, both compilers, -O0, one input): the experiment
- * writes its CSV (with mean/std rows), JSON (computed verdict) and the
- * classifier, and `classify` names the class of a corpus program that reads
- * its input from standard input.
+ * The algorithm-classification transfer pipeline end to end at the tiny plan (its corpus slice: 2
+ * classes, both compilers, -O0, one input): the study writes its CSV (with mean/std rows), JSON
+ * (computed verdicts) and charts, `deno task classifier` exports the classifier from the study's
+ * cached model, and `classify` names the class of a corpus program that reads its input from
+ * standard input.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { buildCorpus } from "../lib/algorithms/mod.ts";
 import { ROOT } from "../lib/common/mod.ts";
+import { DEFAULT_CLASSIFIER_DIR } from "../lib/algorithms/transfer.ts";
+import { studyCorpus } from "../lib/algorithms/study_data.ts";
+import study from "../experiments/algorithm_classification.ts";
 
 const DENO = Deno.execPath();
 
@@ -34,37 +36,12 @@ Deno.test({
   fn: async () => {
     const tmp = await Deno.makeTempDir({ prefix: "ncf-transfer-test-" });
     try {
-      const index = await buildCorpus({
-        only: ["binary_search", "insertion_sort"],
-        opts: ["O0"],
-        scale: "small",
-        buildDir: join(tmp, "build"),
-        inputsDir: join(tmp, "inputs"),
-        tracesDir: join(tmp, "traces"),
-        indexPath: join(tmp, "index.json"),
-        quiet: true,
-      });
+      const index = await studyCorpus(study.sizes.tiny, true);
       assert.equal(index.binaries.length, 32);
       const env = { NCF_EXPERIMENT_CACHE: join(tmp, "cache") };
       const results = join(tmp, "results");
-      const classifier = join(tmp, "classifier");
-      const printed = await run([
-        "run",
-        "-A",
-        "experiments/algorithm_classification.ts",
-        "--scale",
-        "tiny",
-        "--seeds",
-        "2",
-        "--index",
-        join(tmp, "index.json"),
-        "--results",
-        results,
-        "--classifier",
-        classifier,
-        "--quiet",
-      ], env);
-      assert.match(printed, /NCF frozen/);
+      const options = ["--scale", "tiny", "--seeds", "2", "--results", results, "--quiet"];
+      await run(["run", "-A", "experiments/run.ts", study.name, ...options], env);
       const csv = await Deno.readTextFile(join(results, "algorithm_classification.csv"));
       assert.match(csv, /held-out implementation,NCF frozen[^\n]*,mean,/);
       assert.match(csv, /held-out implementation,bag of opcodes[^\n]*,std,/);
@@ -80,9 +57,22 @@ Deno.test({
       await Deno.stat(join(results, "algorithm_classification.png"));
       await Deno.stat(join(results, "algorithm_classification_confusion.png"));
       await Deno.stat(join(results, "algorithm_classification_confusion_finetuned.png"));
-      const rates = meta.settings.classifier.warningRates;
+
+      const models = () => [...Deno.readDirSync(join(tmp, "cache", "models"))].length;
+      const trained = models();
+      const printed = await run(["run", "-A", "experiments/classifier.ts", ...options], env);
+      assert.match(printed, /classifier in .*temperature/);
+      const classifier = join(results, "..", DEFAULT_CLASSIFIER_DIR);
+      const bundle = JSON.parse(await Deno.readTextFile(join(classifier, "classifier.json")));
+      const rates = bundle.warningRates;
       assert.equal(rates.foreign.programs, 24, "12 foreign programs x 2 compilers at -O0");
       assert.equal(rates.outside.programs, 24, "12 outside programs x 2 compilers at -O0");
+      assert.match(
+        bundle.measuredAccuracy,
+        /NCF frozen [\d.]+% ± [\d.]+ on held-out implementations \(2 seed/,
+      );
+      // The classifier reuses the study's pre-trained model: no model is trained again.
+      assert.equal(models(), trained);
 
       const entry = index.entries.find((e) => e.class === "binary_search" && e.stdin)!;
       const shown = await run([

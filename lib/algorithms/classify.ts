@@ -9,8 +9,8 @@
  * whether the program looks like the training programs at all (the calibrated
  * detector of `ood.ts`), with that warning's measured rates.
  *
- * `DIR` (default `results/algorithms/classifier`) is what
- * `experiments/algorithm_classification.ts` writes.
+ * `DIR` (default `results/algorithms/classifier`) is what `deno task classifier`
+ * (`experiments/classifier.ts`) writes.
  *
  * @module
  */
@@ -152,7 +152,7 @@ const USAGE = `usage: deno task classify [options] -- PROGRAM [ARGS...]
   prints the predicted algorithm class, a probability per class, the functions the answer rests
   on, and a calibrated warning when the program looks like none of the classes (lib/algorithms/README.md).
   --model DIR    the saved classifier (default ${DEFAULT_CLASSIFIER_DIR}, written by
-                 experiments/algorithm_classification.ts)
+                 deno task classifier)
   --trace FILE   keep the program's trace in FILE (default: a temporary file, removed)
   --stdin FILE   feed FILE to the program's standard input (default: empty input)
   --verbose      show the tracer's and the program's output (default: hidden)

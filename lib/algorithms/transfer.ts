@@ -6,7 +6,8 @@
  * (`weighting.ts`); a softmax regression on standardised embeddings names the
  * class, and a k-nearest-neighbour detector (`ood.ts`) says when a program
  * looks like none of the training programs. Used by
- * `experiments/algorithm_classification.ts` and by `deno task classify`
+ * the algorithm-classification study (`study_data.ts`, `study_scoring.ts`),
+ * `deno task classifier` (`classifier_export.ts`) and `deno task classify`
  * (`classify.ts`).
  *
  * Not re-exported from `mod.ts`: it loads TensorFlow.js.
@@ -445,7 +446,7 @@ export async function loadClassifierBundle(dir: string): Promise<ClassifierBundl
   } catch (err) {
     throw new UserError(
       `no classifier in ${dir} (${(err as Error).message.split("\n")[0]})`,
-      "run `deno run -A experiments/algorithm_classification.ts` first, or pass --model DIR",
+      "run `deno task exp algorithm_classification`, then `deno task classifier`, or pass --model DIR",
     );
   }
   if (bundle.format !== "ncf-algorithm-classifier") {
@@ -457,7 +458,7 @@ export async function loadClassifierBundle(dir: string): Promise<ClassifierBundl
   if (bundle.version !== CLASSIFIER_BUNDLE_VERSION || !bundle.classifier.detector) {
     throw new UserError(
       `${path} was written by an older version (no execution weighting or calibrated detector)`,
-      "run `deno run -A experiments/algorithm_classification.ts` again",
+      "run `deno task classifier` again",
     );
   }
   return { ...bundle, model: resolve(dir, bundle.model) };

@@ -33,6 +33,8 @@ export interface ModelRequest {
   spec?: Partial<Pick<TrainSpec, "task" | "staticOnly" | "encoding" | "tokens" | "addressHead">>;
   /** Training options (default: the plan's). */
   training?: Omit<TrainOptions, "seed">;
+  /** Only these of the run's seeds (default: every seed), for data that differs per seed. */
+  seeds?: number[];
 }
 
 /** A trained model of one request and seed. */
@@ -41,6 +43,8 @@ export interface SeedModel {
   method: string;
   seed: number;
   model: NcfModel;
+  /** Its cache folder (to load a fresh copy, e.g. to fine-tune it). */
+  dir: string;
   record: ModelRecord;
   /** The dataset it was trained on. */
   dataset: CachedDataset;
@@ -57,16 +61,24 @@ export function specOf(plan: Plan, request: ModelRequest): TrainSpec {
   };
 }
 
-/** One job per seed of each request, in request-major order. */
-export function jobsOf(plan: Plan, seeds: number[], requests: ModelRequest[]): ModelJob[] {
+/** One job per seed of each request (its own seeds, if it names them), in request-major order. */
+export function jobsOf(plan: Plan, seeds: number[], requests: ModelRequest[]): RequestJob[] {
   return requests.flatMap((r) =>
-    seeds.map((seed) => ({
+    (r.seeds ?? seeds).map((seed) => ({
       label: `${r.method} seed ${seed}`,
       dataset: r.dataset,
       spec: specOf(plan, r),
       options: { ...(r.training ?? plan.training), seed },
+      request: r,
+      seed,
     }))
   );
+}
+
+/** A job of a request and seed. */
+export interface RequestJob extends ModelJob {
+  request: ModelRequest;
+  seed: number;
 }
 
 /** One model to train. */
@@ -188,14 +200,15 @@ export async function trainRequests(
   options: { seeds: number[]; jobs: number; quiet?: boolean },
   requests: ModelRequest[],
 ): Promise<SeedModel[]> {
-  const loaded = await trainedModels(jobsOf(plan, options.seeds, requests), options);
-  const n = options.seeds.length;
+  const jobs = jobsOf(plan, options.seeds, requests);
+  const loaded = await trainedModels(jobs, options);
   return loaded.map((m, k) => ({
-    method: requests[Math.floor(k / n)].method,
-    seed: options.seeds[k % n],
+    method: jobs[k].request.method,
+    seed: jobs[k].seed,
     model: m.model,
+    dir: m.dir,
     record: m.record,
-    dataset: requests[Math.floor(k / n)].dataset,
+    dataset: jobs[k].dataset,
   }));
 }
 

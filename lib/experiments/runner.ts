@@ -21,15 +21,16 @@ function since(start: number): number {
   return Math.round((performance.now() - start) / 1000);
 }
 
+/** The context of `study`'s steps under `args`: its sizes at the scale, the plan with their overrides. */
+export function studyContext(study: AnyStudy, args: ExperimentArgs): StudyContext<unknown> {
+  const sizes = study.sizes[args.planScale] as { plan?: Partial<Plan> };
+  return { args, plan: { ...PLANS[args.planScale], ...sizes.plan }, sizes };
+}
+
 /** Runs `study` with `args` and writes its outputs; returns the paths written. */
 export async function runStudy(study: AnyStudy, args: ExperimentArgs): Promise<string[]> {
   const started = performance.now();
-  const sizes = study.sizes[args.planScale] as { plan?: Partial<Plan> };
-  const ctx: StudyContext<unknown> = {
-    args,
-    plan: { ...PLANS[args.planScale], ...sizes.plan },
-    sizes,
-  };
+  const ctx = studyContext(study, args);
   const data = await study.data(ctx);
   const requests = study.models?.(ctx, data) ?? [];
   let baselineSeconds = 0;
@@ -43,7 +44,7 @@ export async function runStudy(study: AnyStudy, args: ExperimentArgs): Promise<s
     })(),
   ]);
   try {
-    const scored = study.score({ ctx, data, models, baselines });
+    const scored = await study.score({ ctx, data, models, baselines });
     const rows = [...withoutWeights(scored), ...poolRows(scored, study.metrics)];
     const metrics = study.metrics.map((c) => c.name);
     const input: ResultInput<unknown, unknown, unknown> = {

@@ -107,7 +107,7 @@ export interface Study<S = unknown, D = unknown, B = unknown> {
   /** History-based baselines, run in this process while the models train. */
   baselines?(ctx: StudyContext<S>, data: D): Promise<B>;
   /** One row per workload x method (label) x seed; the runner adds the pooled rows. */
-  score(input: ScoreInput<S, D, B>): ResultRow[];
+  score(input: ScoreInput<S, D, B>): ResultRow[] | Promise<ResultRow[]>;
   /** Metric columns in CSV order, and how each pools over workloads. */
   metrics: MetricColumn[];
   /** The paper's claims, each with a verdict computed by a named rule (`verdicts.ts`). */

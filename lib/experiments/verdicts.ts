@@ -163,3 +163,15 @@ export function meanStd(values: number[], digits = 3): string {
   const std = sampleStd(values);
   return mean(values).toFixed(digits) + (Number.isNaN(std) ? "" : ` ± ${std.toFixed(digits)}`);
 }
+
+/**
+ * Whether per-seed scores `a` (higher is better) beat `b`'s: `yes` when a's mean exceeds b's by
+ * more than the larger of their sample stds and reaches `high`; `partly` when it exceeds it by more
+ * than that spread but stays below `high`; `no` otherwise; `inconclusive` with under two seeds.
+ */
+export function beatsVerdict(a: number[], b: number[], high: number): Verdict {
+  if (a.length < 2 || b.length < 2) return "inconclusive";
+  const margin = mean(a) - mean(b);
+  if (margin <= 0 || margin <= Math.max(sampleStd(a) || 0, sampleStd(b) || 0)) return "no";
+  return mean(a) >= high ? "yes" : "partly";
+}

@@ -1,0 +1,130 @@
+/**
+ * The classifier `deno task classify` uses, exported from the algorithm-classification study's
+ * pre-trained model (`deno task classifier`): the frozen seed-1 NCF of the held-out-implementation
+ * split, softmax regression on execution-weighted whole-executable embeddings of every corpus
+ * program, a temperature and the k-NN out-of-distribution detector (`ood.ts`), with the rates of
+ * its warning measured on programs it has not seen.
+ *
+ * Not re-exported from `mod.ts`: it loads TensorFlow.js.
+ *
+ * @module
+ */
+import { join } from "node:path";
+import type { Dataset } from "../graph/mod.ts";
+import { copyModel, type NcfModel } from "../model/mod.ts";
+import { buildForeignPrograms } from "./foreign.ts";
+import { buildOutsidePrograms } from "./outside.ts";
+import type { StandaloneProgram } from "./standalone.ts";
+import type { ClassificationSplit, CorpusProgram, ProgramsData } from "./study_data.ts";
+import {
+  calibrateClassifier,
+  CLASSIFIER_BUNDLE_VERSION,
+  programDataset,
+  programEmbeddings,
+  saveClassifierBundle,
+  type WarningRates,
+} from "./transfer.ts";
+import { programSamples, type WeightedSample } from "./weighting.ts";
+
+/** What {@linkcode exportClassifier} is given. */
+export interface ClassifierExport {
+  /** The pre-trained NCF (the study's seed-1 held-out-implementation model) and its folder. */
+  model: { model: NcfModel; dir: string };
+  /** The split it was pre-trained on: its held-out programs measure the calibration. */
+  split: ClassificationSplit;
+  programs: readonly CorpusProgram[];
+  data: ProgramsData;
+  maxPerSite: number;
+  /** Instances embedded per program. */
+  perProgram: number;
+  /** The study's accuracies of the frozen NCF, in words. */
+  measuredAccuracy: string;
+  /** The bundle's folder. */
+  out: string;
+  quiet: boolean;
+}
+
+/** Execution-weighted embeddings of the programs' samples. */
+function embedWeighted(model: NcfModel, dataset: Dataset, samples: WeightedSample[]) {
+  return programEmbeddings(
+    model,
+    dataset,
+    samples.map((s) => s.indices),
+    samples.map((s) => s.weights),
+  );
+}
+
+/** Execution-weighted embeddings of standalone programs (one trace each). */
+async function embedStandalone(built: StandaloneProgram[], o: ClassifierExport) {
+  const data = await programDataset(
+    built.map((f) => ({
+      name: `${f.name}@${f.compiler}-${f.opt}`,
+      input: "run",
+      trace: f.trace,
+      binary: f.binary,
+    })),
+    { maxPerSite: o.maxPerSite, quiet: true },
+  );
+  const sampling = { perProgram: o.perProgram, coverage: 1 };
+  const samples = programSamples(data.dataset, data.profiles, built.map((_, k) => [k]), sampling);
+  return embedWeighted(o.model.model, data.dataset, samples);
+}
+
+/**
+ * Fits, calibrates and writes the classifier bundle into `o.out` (the model copied beside it):
+ * the temperature and the warning rates come from the softmax and the detector fitted without
+ * the split's held-out implementations (threshold from leave-one-implementation-out scores), the
+ * programs written outside the corpus and the foreign programs (neither takes part in any fit).
+ */
+export async function exportClassifier(
+  o: ClassifierExport,
+): Promise<{ temperature: number; warningRates: WarningRates }> {
+  const { dataset } = o.data.dataset;
+  const sampling = { perProgram: o.perProgram, coverage: 1 };
+  const whole = programSamples(dataset, o.data.profiles, o.data.sourcesOf, sampling);
+  const levels = [...new Set(o.programs.map((p) => p.opt))].sort();
+  const foreign = await buildForeignPrograms({ opts: levels, quiet: o.quiet });
+  const outside = await buildOutsidePrograms({ opts: levels, quiet: o.quiet });
+  const { classifier, rates } = calibrateClassifier({
+    features: embedWeighted(o.model.model, dataset, whole),
+    labels: o.programs.map((p) => p.class),
+    groups: o.programs.map((p) => `${p.class}/${p.implementation}`),
+    trainIdx: o.split.trainIdx,
+    testIdx: o.split.testIdx,
+    foreign: await embedStandalone(foreign, o),
+    outside: {
+      features: await embedStandalone(outside, o),
+      labels: outside.map((p) => p.class),
+    },
+  });
+  const names = (list: StandaloneProgram[]) => [...new Set(list.map((f) => f.name))].join(", ");
+  const warningRates: WarningRates = {
+    ...rates,
+    measuredOn: `the same pipeline with the softmax and the detector fitted without the held-out ` +
+      `implementations of seed ${o.split.seed} (detector threshold: the conformal 90% quantile of ` +
+      `leave-one-implementation-out 5-NN distances of the training programs); foreign programs: ` +
+      `${names(foreign)} (data/algorithms/foreign/); programs written outside the corpus: ` +
+      `${names(outside)} (data/algorithms/outside/); gcc-12 and clang at ${levels.join("/")}`,
+  };
+  const temperature = classifier.temperature!;
+  const classes = [...new Set(o.programs.map((p) => p.class))].sort();
+  await copyModel(o.model.dir, join(o.out, "model"));
+  await saveClassifierBundle(o.out, {
+    format: "ncf-algorithm-classifier",
+    version: CLASSIFIER_BUNDLE_VERSION,
+    model: "model",
+    classifier,
+    maxPerSite: o.maxPerSite,
+    sampling: { perSource: o.perProgram, coverage: sampling.coverage },
+    warningRates,
+    measuredAccuracy: o.measuredAccuracy,
+    trainedOn:
+      `NCF pre-trained on branch prediction over the corpus binaries except the held-out ` +
+      `implementations of seed ${o.split.seed} (${o.split.description}); softmax regression on ` +
+      `the embeddings of the branch instances of the whole executable, weighted by how often ` +
+      `their code ran, of all ${o.programs.length} corpus binaries (${classes.length} classes: ` +
+      `${classes.join(", ")}; gcc-12 and clang at ${levels.join("/")}), temperature ` +
+      `${temperature.toFixed(2)} fitted on seed ${o.split.seed}'s held-out implementations`,
+  });
+  return { temperature, warningRates };
+}

@@ -1,0 +1,245 @@
+/**
+ * Scoring of the algorithm-classification study (`experiments/algorithm_classification.ts`):
+ * per split and seed, the test programs' predicted classes by each method (softmax on frozen
+ * embeddings, the GNN trained end to end, the bag of opcodes), the accuracy rows and the
+ * confusion tallies.
+ *
+ * Not re-exported from `mod.ts`: it loads TensorFlow.js.
+ *
+ * @module
+ */
+import { basename } from "node:path";
+import { cachedJson } from "../experiments/cache.ts";
+import { label } from "../experiments/methods.ts";
+import type { ModelRequest, SeedModel } from "../experiments/models.ts";
+import type { MetricColumn } from "../experiments/pooling.ts";
+import { loadModel, NcfModel } from "../model/mod.ts";
+import { heatmap, type ResultRow } from "../report/mod.ts";
+import { evaluateSplit } from "./baseline.ts";
+import { disposeEndToEnd, endToEndProbabilities, trainEndToEnd } from "./end_to_end.ts";
+import {
+  type ClassificationSplit,
+  type CorpusProgram,
+  type ProgramsData,
+  SPLITS,
+  type StudyData,
+  type StudySizes,
+} from "./study_data.ts";
+import { classifyEmbedding, fitEmbeddingClassifier, programEmbeddings } from "./transfer.ts";
+
+/** The results' columns: test accuracy (%), and the training and test programs. */
+export const CLASSIFICATION_COLUMNS: MetricColumn[] = [
+  { name: "accuracy" },
+  { name: "train", report: false },
+  { name: "test", report: false },
+];
+
+/** What scoring a split needs besides the split. */
+export interface SplitScoring {
+  programs: readonly CorpusProgram[];
+  data: ProgramsData;
+  /** Per program, the instances embedded (its algorithm's, `algorithmSamples`). */
+  samples: number[][];
+  endToEnd: StudySizes["endToEnd"];
+  quiet: boolean;
+}
+
+/** The test programs' predicted classes per method id. */
+export type Predictions = Record<string, string[]>;
+
+/** Softmax regression on standardised embeddings of `model`, fitted on the training programs. */
+function frozenPredictions(model: NcfModel, split: ClassificationSplit, s: SplitScoring): string[] {
+  const features = programEmbeddings(model, s.data.dataset.dataset, s.samples);
+  const clf = fitEmbeddingClassifier(
+    split.trainIdx.map((i) => features[i]),
+    split.trainIdx.map((i) => s.programs[i].class),
+    split.seed,
+  );
+  return split.testIdx.map((i) => classifyEmbedding(clf, features[i]).predicted);
+}
+
+/**
+ * The test programs' classes by a GNN trained end to end on the labels from `start` (the
+ * pre-trained model's folder, or `"fresh"` random weights); cached, so a rerun resumes after it.
+ */
+async function endToEndPredictions(
+  start: { dir: string } | "fresh",
+  frozen: SeedModel,
+  split: ClassificationSplit,
+  s: SplitScoring,
+): Promise<string[]> {
+  const key = {
+    version: 3,
+    dataset: s.data.dataset.key,
+    trainIdx: split.trainIdx,
+    testIdx: split.testIdx,
+    seed: split.seed,
+    endToEnd: s.endToEnd,
+    start: start === "fresh" ? { fresh: frozen.model.config } : basename(start.dir),
+  };
+  const result = await cachedJson("algorithm_classification/end_to_end", key, async () => {
+    const model = start === "fresh"
+      ? NcfModel.create(frozen.model.config, split.seed)
+      : await loadModel(start.dir);
+    const what = start === "fresh" ? "from scratch" : "fine-tune";
+    const trained = trainEndToEnd(
+      model,
+      s.data.dataset.dataset,
+      split.trainIdx.map((i) => s.samples[i]),
+      split.trainIdx.map((i) => s.programs[i].class),
+      {
+        ...s.endToEnd,
+        seed: split.seed,
+        label: s.quiet ? undefined : `${what} (${split.name}, seed ${split.seed})`,
+      },
+    );
+    const probs = endToEndProbabilities(
+      trained,
+      s.data.dataset.dataset,
+      split.testIdx.map((i) => s.samples[i]),
+    );
+    const out = {
+      classes: trained.classes,
+      probs: probs.map((p) => [...p]),
+      losses: trained.losses,
+    };
+    disposeEndToEnd(trained);
+    return out;
+  });
+  return result.probs.map((p) => result.classes[p.indexOf(Math.max(...p))]);
+}
+
+/** Every GNN method's predictions on one split, from its pre-trained NCF and static-only GNN. */
+export async function splitPredictions(
+  split: ClassificationSplit,
+  models: { frozen: SeedModel; staticOnly: SeedModel },
+  s: SplitScoring,
+): Promise<Predictions> {
+  const random = NcfModel.create(models.frozen.model.config, split.seed);
+  const predictions: Predictions = {
+    "ncf-frozen": frozenPredictions(models.frozen.model, split, s),
+    "ncf-finetuned": await endToEndPredictions(models.frozen, models.frozen, split, s),
+    "untrained": frozenPredictions(random, split, s),
+    "scratch": await endToEndPredictions("fresh", models.frozen, split, s),
+    "static-only-frozen": frozenPredictions(models.staticOnly.model, split, s),
+  };
+  random.dispose();
+  return predictions;
+}
+
+/** The accuracy row (in %) of method `id`'s predictions on `split`. */
+export function accuracyRow(
+  split: ClassificationSplit,
+  id: string,
+  predicted: readonly string[],
+  programs: readonly CorpusProgram[],
+): ResultRow {
+  const right = split.testIdx.filter((i, k) => predicted[k] === programs[i].class).length;
+  return {
+    workload: split.name,
+    method: label(id),
+    seed: split.seed,
+    metrics: {
+      accuracy: 100 * right / split.testIdx.length,
+      train: split.trainIdx.length,
+      test: split.testIdx.length,
+    },
+  };
+}
+
+/** The bag-of-opcodes baseline's row on `split`. */
+export function bagOfOpcodesRow(split: ClassificationSplit): ResultRow {
+  const bag = evaluateSplit(split.bag, { seed: split.seed });
+  return {
+    workload: split.name,
+    method: label("bag-of-opcodes"),
+    seed: split.seed,
+    metrics: { accuracy: 100 * bag.accuracy, train: bag.train, test: bag.test },
+  };
+}
+
+/** Adds `predicted` to the confusion counts `matrix` (rows: true class, columns: predicted). */
+export function tallyConfusion(
+  matrix: number[][],
+  classes: readonly string[],
+  truth: readonly string[],
+  predicted: readonly string[],
+): void {
+  truth.forEach((t, k) => matrix[classes.indexOf(t)][classes.indexOf(predicted[k])]++);
+}
+
+/** `matrix` with each row divided by its sum (NaN for an empty row). */
+export function rowNormalised(matrix: readonly number[][]): number[][] {
+  return matrix.map((r) => {
+    const sum = r.reduce((a, b) => a + b, 0);
+    return r.map((v) => (sum > 0 ? v / sum : NaN));
+  });
+}
+
+/**
+ * Branch pre-training of NCF and of the static-only GNN on each split's training programs, each
+ * at its split's seed only (the held-out programs differ per seed).
+ */
+export function pretrainingRequests(splits: readonly ClassificationSplit[]): ModelRequest[] {
+  return splits.flatMap((s) =>
+    [false, true].map((staticOnly) => ({
+      method: staticOnly ? "static-only-frozen" : "ncf-frozen",
+      dataset: s.pretraining,
+      spec: { task: "branch" as const, staticOnly },
+      seeds: [s.seed],
+    }))
+  );
+}
+
+/**
+ * Every method's accuracy row per split and seed (`bagRows[k]`: the bag of opcodes' on split k),
+ * tallying the held-out implementations' confusion of NCF frozen and fine-tuned into `study`.
+ */
+export async function scoreSplits(o: {
+  study: StudyData;
+  models: readonly SeedModel[];
+  bagRows: readonly ResultRow[];
+  sizes: StudySizes;
+  quiet: boolean;
+}): Promise<ResultRow[]> {
+  const { study } = o;
+  const rows: ResultRow[] = [];
+  for (const [k, split] of study.splits.entries()) {
+    const of = (method: string) =>
+      o.models.find((m) =>
+        m.method === method && m.seed === split.seed && m.dataset.key === split.pretraining.key
+      )!;
+    const predicted = await splitPredictions(
+      split,
+      { frozen: of("ncf-frozen"), staticOnly: of("static-only-frozen") },
+      { ...study, endToEnd: o.sizes.endToEnd, quiet: o.quiet },
+    );
+    for (const [id, p] of Object.entries(predicted)) {
+      rows.push(accuracyRow(split, id, p, study.programs));
+    }
+    rows.push(o.bagRows[k]);
+    if (split.name !== SPLITS.impl) continue;
+    const truth = split.testIdx.map((i) => study.programs[i].class);
+    for (const [id, matrix] of Object.entries(study.confusion)) {
+      tallyConfusion(matrix, study.classes, truth, predicted[id]);
+    }
+  }
+  return rows;
+}
+
+/** Draws the row-normalised confusion of method `id` over the classes into `out`. */
+export async function drawConfusion(
+  study: StudyData,
+  id: keyof StudyData["confusion"],
+  out: string,
+) {
+  await heatmap({
+    title: `${label(id)}, held-out implementations (all seeds): row-normalised`,
+    out,
+    rows: study.classes,
+    cols: study.classes,
+    values: rowNormalised(study.confusion[id]),
+    width: 900,
+    height: 800,
+  });
+}
