@@ -73,9 +73,15 @@ function onSignal(signal: InterruptSignal): void {
 
 const handlers = new Map(SIGNALS.map((s) => [s, () => onSignal(s)]));
 
-function track(child: Deno.ChildProcess): void {
-  if (live.size === 0) { for (const [s, h] of handlers) Deno.addSignalListener(s, h); }
-  live.add(child);
+let listening = false;
+
+function listen(on: boolean): void {
+  if (on === listening) return;
+  listening = on;
+  for (const [s, h] of handlers) {
+    if (on) Deno.addSignalListener(s, h);
+    else Deno.removeSignalListener(s, h);
+  }
 }
 
 function untrack(child: Deno.ChildProcess): void {
@@ -83,7 +89,7 @@ function untrack(child: Deno.ChildProcess): void {
   if (live.size > 0) return;
   for (const resolve of whenNoneLive) resolve();
   whenNoneLive = [];
-  for (const [s, h] of handlers) Deno.removeSignalListener(s, h);
+  listen(false);
   if (interruptedBy !== undefined) {
     clearTimeout(killTimer);
     const code = new Interrupted(interruptedBy).exitCode;
@@ -111,8 +117,18 @@ export interface Child {
  */
 export function spawnChild(command: string, options: Deno.CommandOptions): Child {
   if (interruptedBy !== undefined) throw new Interrupted(interruptedBy);
-  const process = new Deno.Command(command, options).spawn();
-  track(process);
+  // Listening before the spawn: a signal that arrives while the child starts
+  // would otherwise end this process with the child left running.
+  listen(true);
+  let process: Deno.ChildProcess;
+  try {
+    process = new Deno.Command(command, options).spawn();
+  } catch (err) {
+    if (live.size === 0) listen(false);
+    throw err;
+  }
+  live.add(process);
+  if (interruptedBy !== undefined) process.kill(interruptedBy);
   const status = process.status.then((s) => {
     untrack(process);
     if (interruptedBy !== undefined) throw new Interrupted(interruptedBy);
