@@ -107,9 +107,9 @@ const study: Study<Record<never, never>, Data, BranchBaselines[]> = {
         measured:
           `on the ${p.hardN} sampled test executions of hard-to-predict sites (TAGE-SC-L 64KB below 99% on the site), NCF mispredicts ${
             pct(p.hardNcf, 2)
-          }, ${pct(ratio, 1).replace("%", "% of")} TAGE-SC-L 64KB's ${
-            (100 * p.tageHard).toFixed(2)
-          }% (target ${100 * TARGET}%)`,
+          }, ${pct(ratio, 1)} of TAGE-SC-L 64KB's ${(100 * p.tageHard).toFixed(2)}% (target ${
+            Math.round(100 * TARGET)
+          }%)`,
         reproduced: aheadVerdict(p.hardNcf, p.tageHard, TARGET),
       },
       {

@@ -130,7 +130,7 @@ const study: Study<Record<never, never>, Data, TraceAddressBaselines[]> = {
         }, ${pct(p.precision)} of its predictions right) vs the best baseline ${label(p.best)} ${
           (100 * p.bestValue).toFixed(1)
         }%; NCF's misses are ${pct(ratio)} of its (target ${
-          100 * TARGET
+          Math.round(100 * TARGET)
         }%); NCF ahead on ${p.ncfWins} of ${p.perWorkload.length} workloads`,
         reproduced: aheadVerdict(p.misses, 1 - p.bestValue, TARGET),
       },

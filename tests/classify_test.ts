@@ -106,7 +106,7 @@ Deno.test({
         model,
         dataset,
         samples.map((s) => s.indices),
-        samples.map((s) => s.weights),
+        { weights: samples.map((s) => s.weights) },
       );
       model.dispose();
       const labels = traced.map((t) => t.program.class);

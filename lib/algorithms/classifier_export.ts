@@ -50,7 +50,7 @@ function embedWeighted(model: NcfModel, dataset: Dataset, samples: WeightedSampl
     model,
     dataset,
     samples.map((s) => s.indices),
-    samples.map((s) => s.weights),
+    { weights: samples.map((s) => s.weights) },
   );
 }
 

@@ -84,7 +84,9 @@ export async function classifyProgram(
     const model = await loadModel(bundle.model);
     model.checkDataset(dataset, tracePath);
     const [sample] = sampleByExecution(dataset, profiles, bundle.sampling);
-    const [embedding] = programEmbeddings(model, dataset, [sample.indices], [sample.weights]);
+    const [embedding] = programEmbeddings(model, dataset, [sample.indices], {
+      weights: [sample.weights],
+    });
     model.dispose();
     const c = classifyEmbedding(bundle.classifier, embedding);
     return {

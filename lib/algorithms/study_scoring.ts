@@ -48,8 +48,15 @@ export interface SplitScoring {
 export type Predictions = Record<string, string[]>;
 
 /** Softmax regression on standardised embeddings of `model`, fitted on the training programs. */
-function frozenPredictions(model: NcfModel, split: ClassificationSplit, s: SplitScoring): string[] {
-  const features = programEmbeddings(model, s.data.dataset.dataset, s.samples);
+function frozenPredictions(
+  model: NcfModel,
+  what: string,
+  split: ClassificationSplit,
+  s: SplitScoring,
+): string[] {
+  const features = programEmbeddings(model, s.data.dataset.dataset, s.samples, {
+    label: s.quiet ? undefined : `embed, ${what} (${split.name}, seed ${split.seed})`,
+  });
   const clf = fitEmbeddingClassifier(
     split.trainIdx.map((i) => features[i]),
     split.trainIdx.map((i) => s.programs[i].class),
@@ -117,11 +124,11 @@ export async function splitPredictions(
 ): Promise<Predictions> {
   const random = NcfModel.create(models.frozen.model.config, split.seed);
   const predictions: Predictions = {
-    "ncf-frozen": frozenPredictions(models.frozen.model, split, s),
+    "ncf-frozen": frozenPredictions(models.frozen.model, "NCF frozen", split, s),
     "ncf-finetuned": await endToEndPredictions(models.frozen, models.frozen, split, s),
-    "untrained": frozenPredictions(random, split, s),
+    "untrained": frozenPredictions(random, "untrained", split, s),
     "scratch": await endToEndPredictions("fresh", models.frozen, split, s),
-    "static-only-frozen": frozenPredictions(models.staticOnly.model, split, s),
+    "static-only-frozen": frozenPredictions(models.staticOnly.model, "static-only", split, s),
   };
   random.dispose();
   return predictions;

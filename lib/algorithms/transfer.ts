@@ -15,7 +15,7 @@
  * @module
  */
 import { join, resolve } from "node:path";
-import { atomicWriteJson, ensureParentDir, UserError } from "../common/mod.ts";
+import { atomicWriteJson, ensureParentDir, Progress, UserError } from "../common/mod.ts";
 import { loadObject } from "../disasm/mod.ts";
 import { buildDataset, type Dataset, type TraceSource } from "../graph/mod.ts";
 import type { NcfModel } from "../model/mod.ts";
@@ -179,20 +179,31 @@ export function thinEvenly<T>(list: readonly T[], n: number): T[] {
   return Array.from({ length: n }, (_, k) => list[Math.floor(k * list.length / n)]);
 }
 
+/** Options of {@linkcode programEmbeddings}. */
+export interface EmbeddingOptions {
+  /** Per program, its instances' weights (summing to 1); absent: equal weights. */
+  weights?: readonly (readonly number[])[];
+  /** Progress bar label; no bar when absent. */
+  label?: string;
+}
+
 /**
- * One embedding per program: the mean (or, with `weights`, the weighted mean;
- * each program's weights summing to 1) of the mean-pooled graph embeddings of
- * its sampled instances.
+ * One embedding per program: the mean (or, with `weights`, the weighted mean)
+ * of the mean-pooled graph embeddings of its sampled instances.
  */
 export function programEmbeddings(
   model: NcfModel,
   dataset: Dataset,
   samples: readonly (readonly number[])[],
-  weights?: readonly (readonly number[])[],
+  { weights, label }: EmbeddingOptions = {},
 ): Float64Array[] {
   const flat = samples.flat();
   const H = model.config.hidden;
-  const emb = model.embed(dataset, flat, { pooling: "mean" });
+  const progress = label === undefined
+    ? undefined
+    : new Progress({ label, total: flat.length, unit: "graphs" });
+  const emb = model.embed(dataset, flat, { pooling: "mean", onBatch: (n) => progress?.tick(n) });
+  progress?.finish();
   const out: Float64Array[] = [];
   let k = 0;
   samples.forEach((s, p) => {
