@@ -39,14 +39,17 @@ const study: Study<Sizes, Data, BranchBaselines[]> = {
   sizes: { small: { smaller: [24, 64] }, full: { smaller: [24, 96, 384] }, tiny: { smaller: [2] } },
   async data(ctx) {
     const data = await suiteData(ctx, undefined, "branch");
-    const sizes = [{ n: ctx.plan.maxPerSite, dataset: data.dataset }];
-    for (const n of ctx.sizes.smaller.filter((s) => s < ctx.plan.maxPerSite)) {
+    // Smallest first: the claim compares the first size with the last.
+    const sizes: Data["sizes"] = [];
+    const smaller = ctx.sizes.smaller.filter((s) => s < ctx.plan.maxPerSite);
+    for (const n of smaller.sort((a, b) => a - b)) {
       const how = fewerTrainingInstances(data.dataset.dataset, n);
-      sizes.unshift({
+      sizes.push({
         n,
         dataset: await cachedDerived(data.dataset, `${n} training instances per site`, how),
       });
     }
+    sizes.push({ n: ctx.plan.maxPerSite, dataset: data.dataset });
     return { ...data, tests: traceTests(data, TASK_BRANCH), sizes };
   },
   models: (_ctx, data) =>
