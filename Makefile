@@ -78,7 +78,13 @@ $(APT_STAMP) $(TEST_APT_STAMP):
 
 tracer: $(TRACER)
 
-$(TRACER): $(TRACER_SRC) Makefile | $(APT_STAMP)
+# Rebuilt when its sources or flags change (a stamp named by the flags' hash,
+# not the Makefile: any Makefile edit would rebuild it and retrace the corpus).
+TRACER_FLAGS_STAMP := build/.tracer-flags-$(shell echo '$(TRACER_CFLAGS) $(TRACER_LDFLAGS)' | md5sum | cut -c1-8)
+$(TRACER_FLAGS_STAMP):
+	@mkdir -p build && touch $@
+
+$(TRACER): $(TRACER_SRC) $(TRACER_FLAGS_STAMP) | $(APT_STAMP)
 	@mkdir -p $(TRACER_DIR)
 	gcc $(TRACER_CFLAGS) -o $@ $(filter %.c,$(TRACER_SRC)) $(TRACER_LDFLAGS) \
 	  $(VG_LIBDIR)/libcoregrind-amd64-linux.a $(VG_LIBDIR)/libvex-amd64-linux.a -lgcc
