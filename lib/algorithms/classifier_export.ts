@@ -44,18 +44,21 @@ export interface ClassifierExport {
   quiet: boolean;
 }
 
-/** Execution-weighted embeddings of the programs' samples. */
-function embedWeighted(model: NcfModel, dataset: Dataset, samples: WeightedSample[]) {
-  return programEmbeddings(
-    model,
-    dataset,
-    samples.map((s) => s.indices),
-    { weights: samples.map((s) => s.weights) },
-  );
+/** Execution-weighted embeddings of the programs' samples; a progress bar labelled `label`. */
+function embedWeighted(
+  model: NcfModel,
+  dataset: Dataset,
+  samples: WeightedSample[],
+  label: string | undefined,
+) {
+  return programEmbeddings(model, dataset, samples.map((s) => s.indices), {
+    weights: samples.map((s) => s.weights),
+    label,
+  });
 }
 
 /** Execution-weighted embeddings of standalone programs (one trace each). */
-async function embedStandalone(built: StandaloneProgram[], o: ClassifierExport) {
+async function embedStandalone(built: StandaloneProgram[], what: string, o: ClassifierExport) {
   const data = await programDataset(
     built.map((f) => ({
       name: `${f.name}@${f.compiler}-${f.opt}`,
@@ -67,7 +70,12 @@ async function embedStandalone(built: StandaloneProgram[], o: ClassifierExport) 
   );
   const sampling = { perProgram: o.perProgram, coverage: 1 };
   const samples = programSamples(data.dataset, data.profiles, built.map((_, k) => [k]), sampling);
-  return embedWeighted(o.model.model, data.dataset, samples);
+  return embedWeighted(
+    o.model.model,
+    data.dataset,
+    samples,
+    o.quiet ? undefined : `embed, ${what}`,
+  );
 }
 
 /**
@@ -86,14 +94,14 @@ export async function exportClassifier(
   const foreign = await buildForeignPrograms({ opts: levels, quiet: o.quiet });
   const outside = await buildOutsidePrograms({ opts: levels, quiet: o.quiet });
   const { classifier, rates } = calibrateClassifier({
-    features: embedWeighted(o.model.model, dataset, whole),
+    features: embedWeighted(o.model.model, dataset, whole, o.quiet ? undefined : "embed, corpus"),
     labels: o.programs.map((p) => p.class),
     groups: o.programs.map((p) => `${p.class}/${p.implementation}`),
     trainIdx: o.split.trainIdx,
     testIdx: o.split.testIdx,
-    foreign: await embedStandalone(foreign, o),
+    foreign: await embedStandalone(foreign, "foreign programs", o),
     outside: {
-      features: await embedStandalone(outside, o),
+      features: await embedStandalone(outside, "outside programs", o),
       labels: outside.map((p) => p.class),
     },
   });
