@@ -127,8 +127,9 @@ export function spawnChild(command: string, options: Deno.CommandOptions): Child
     if (live.size === 0) listen(false);
     throw err;
   }
+  // A signal that came during the spawn is handled after this synchronous code, so the
+  // handler finds the child here.
   live.add(process);
-  if (interruptedBy !== undefined) process.kill(interruptedBy);
   const status = process.status.then((s) => {
     untrack(process);
     if (interruptedBy !== undefined) throw new Interrupted(interruptedBy);
