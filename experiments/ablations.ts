@@ -6,15 +6,14 @@
  * @module
  */
 import {
-  ALL_WORKLOADS,
   type CachedDataset,
   cachedDerived,
-  describeTraces,
   gainVerdict,
   GNN_COLUMNS,
   gnnCharts,
   gnnRows,
   pct,
+  perSeed,
   type PlanScale,
   relativeErrorReduction,
   type ResultInput,
@@ -42,20 +41,20 @@ type Data = SuiteData & { dynamic: CachedDataset };
 
 /** Fused minus each ablated variant, per seed: branch error reduction and line-accuracy gain. */
 function versus({ table }: ResultInput<Sizes, Data, undefined>, id: string) {
-  const at = (m: string, metric: string) => table.values(ALL_WORKLOADS, m, metric);
-  const fusedB = at("ncf", "branch_misprediction_rate");
-  const fusedA = at("ncf", "address_line_accuracy");
+  const [rate, line] = ["branch_misprediction_rate", "address_line_accuracy"];
+  const [ablated, fused] = [id, "ncf"].map((m) => ({
+    rate: table.pooled(m, rate),
+    line: table.pooled(m, line),
+  }));
   return {
-    branchErrorReduction: at(id, "branch_misprediction_rate").map((r, k) =>
-      relativeErrorReduction(r, fusedB[k])
-    ),
-    addressLineGain: at(id, "address_line_accuracy").map((a, k) => fusedA[k] - a),
+    branchErrorReduction: perSeed(ablated.rate, fused.rate, relativeErrorReduction),
+    addressLineGain: perSeed(fused.line, ablated.line, (f, a) => f - a),
   };
 }
 
 /** A component helps when removing it hurts both tasks: the smaller of the two gains decides. */
 const both = (v: ReturnType<typeof versus>) =>
-  v.branchErrorReduction.map((g, k) => Math.min(g, v.addressLineGain[k]));
+  perSeed(v.branchErrorReduction, v.addressLineGain, Math.min);
 
 const study: Study<Sizes, Data, undefined> = {
   name: "ablations",
@@ -103,7 +102,7 @@ const study: Study<Sizes, Data, undefined> = {
         measured: `multi-task vs branch-only: branch error reduction ${
           pct(vsBranchOnly)
         }; vs address-only: line accuracy ${pct(vsAddressOnly)} points`,
-        reproduced: gainVerdict(vsBranchOnly.map((g, k) => Math.min(g, vsAddressOnly[k])), 0),
+        reproduced: gainVerdict(perSeed(vsBranchOnly, vsAddressOnly, Math.min), 0),
       },
     ];
   },
@@ -118,7 +117,6 @@ const study: Study<Sizes, Data, undefined> = {
     "Verdicts: yes when the fused (or multi-task) network is better on both tasks on every seed; no when it is never better; inconclusive when seeds disagree (a gain is the smaller of the branch error reduction and the line-accuracy difference). The paper gives no number for these.",
   ],
   settings: (input) => ({
-    traces: describeTraces(input.data.traces),
     dynamicOnlyDropsEdges: STATIC_EDGES,
     gains: {
       vsStatic: versus(input, "static-only"),

@@ -6,7 +6,6 @@
  *
  * @module
  */
-import { TASK_BRANCH } from "../lib/graph/mod.ts";
 import {
   aheadVerdict,
   ALL_WORKLOADS,
@@ -16,70 +15,56 @@ import {
   branchBaselinesAt,
   branchRows,
   ci95,
-  describeTraces,
   gainVerdict,
   HYBRID_REFERENCE,
   meanStd,
+  mostlyVerdict,
   pct,
+  perSeed,
   relativeErrorReduction,
   type ResultInput,
   type Study,
-  type SuiteData,
-  suiteData,
+  type SuiteTestData,
+  suiteTestData,
   taskModels,
-  type TraceTests,
-  traceTests,
 } from "../lib/experiments/mod.ts";
-import type { Verdict } from "../lib/report/mod.ts";
 
 /** The paper's 26%, read as error reduction on the hard branches: NCF at most 0.74x TAGE-SC-L. */
 const TARGET = 0.74;
 const REFERENCES = ["per-site-majority", "previous-outcome"];
 
-type Data = SuiteData & { tests: TraceTests[] };
-type Input = ResultInput<Record<never, never>, Data, BranchBaselines[]>;
+type Input = ResultInput<Record<never, never>, SuiteTestData, BranchBaselines[]>;
 
 /** The pooled numbers every claim reads. */
 function pooled({ table, data }: Input) {
-  const at = (id: string, metric: string) => table.values(ALL_WORKLOADS, id, metric);
-  const hard = (id: string) => at(id, "hard_misprediction_rate");
-  const hardN = table.mean(ALL_WORKLOADS, "ncf", "hard_instances");
-  const tageHard = table.mean(ALL_WORKLOADS, HYBRID_REFERENCE, "hard_misprediction_rate");
+  const rate = (id: string) => table.pooled(id, "misprediction_rate");
+  const hardN = table.pooledMean("ncf", "hard_instances");
   const mpki = (w: string, id: string) => table.mean(w, id, "trace_mpki");
   const workloads = data.traces.map((t) => t.workload);
   return {
-    ncf: at("ncf", "misprediction_rate"),
-    hardNcf: hard("ncf"),
-    tageHard,
-    hardCi: ci95(table.mean(ALL_WORKLOADS, "ncf", "hard_misprediction_rate"), hardN),
+    ncf: rate("ncf"),
+    hardNcf: table.pooled("ncf", "hard_misprediction_rate"),
+    tageHard: table.pooledMean(HYBRID_REFERENCE, "hard_misprediction_rate"),
+    hardCi: ci95(table.pooledMean("ncf", "hard_misprediction_rate"), hardN),
     hardN,
-    bestReference: Math.min(
-      ...REFERENCES.map((r) => table.mean(ALL_WORKLOADS, r, "misprediction_rate")),
-    ),
-    staticOnly: at("static-only", "misprediction_rate"),
-    noTokens: at("ncf-no-tokens", "misprediction_rate"),
-    hybrid: at("hybrid", "trace_mpki"),
+    bestReference: Math.min(...REFERENCES.map((r) => table.pooledMean(r, "misprediction_rate"))),
+    staticOnly: rate("static-only"),
+    noTokens: rate("ncf-no-tokens"),
+    hybrid: table.pooled("hybrid", "trace_mpki"),
     tageMpki: mpki(ALL_WORKLOADS, HYBRID_REFERENCE),
     hybridWins: workloads.filter((w) => mpki(w, "hybrid") < mpki(w, HYBRID_REFERENCE)),
     workloads,
   };
 }
 
-/** A pooled "yes" stays yes only when it holds on most workloads too; else it is partly. */
-const mostly = (pooledVerdict: Verdict, wins: number, of: number): Verdict =>
-  pooledVerdict === "yes" && 2 * wins <= of ? "partly" : pooledVerdict;
-
-const study: Study<Record<never, never>, Data, BranchBaselines[]> = {
+const study: Study<Record<never, never>, SuiteTestData, BranchBaselines[]> = {
   name: "branch_prediction",
   title: "Branch prediction",
   measures:
     "Misprediction rate (all sampled instances and hard-to-predict sites) and MPKI of six branch predictors, two trivial references, the static-only GNN, NCF without tokens and NCF on the same sampled test instances of each workload's hardest branch sites (time split); and the whole-test-part MPKI of the hybrid (NCF on its sites, TAGE-SC-L 64KB elsewhere).",
   headline: true,
   sizes: { small: {}, full: {}, tiny: {} },
-  async data(ctx) {
-    const data = await suiteData(ctx, undefined, "branch");
-    return { ...data, tests: traceTests(data, TASK_BRANCH) };
-  },
+  data: (ctx) => suiteTestData(ctx, "branch"),
   models: (_ctx, data) => [
     ...taskModels(data, "branch"),
     { method: "ncf-no-tokens", dataset: data.dataset, spec: { task: "branch", tokens: false } },
@@ -123,7 +108,7 @@ const study: Study<Record<never, never>, Data, BranchBaselines[]> = {
         }; lower on ${p.hybridWins.length} of ${p.workloads.length} workloads (${
           p.hybridWins.join(", ")
         })`,
-        reproduced: mostly(
+        reproduced: mostlyVerdict(
           aheadVerdict(p.hybrid, p.tageMpki, 1),
           p.hybridWins.length,
           p.workloads.length,
@@ -141,13 +126,13 @@ const study: Study<Record<never, never>, Data, BranchBaselines[]> = {
         paper: "Fusing dynamic values into the static graph beats the static code alone",
         measured: `NCF ${pct(p.ncf, 2)} vs static-only GNN ${
           pct(p.staticOnly, 2)
-        }: error reduction ${pct(p.ncf.map((r, k) => relativeErrorReduction(p.staticOnly[k], r)))}`,
-        reproduced: gainVerdict(p.ncf.map((r, k) => relativeErrorReduction(p.staticOnly[k], r)), 0),
+        }: error reduction ${pct(perSeed(p.staticOnly, p.ncf, relativeErrorReduction))}`,
+        reproduced: gainVerdict(perSeed(p.staticOnly, p.ncf, relativeErrorReduction), 0),
       },
       {
         paper: "(protocol) Instruction nodes need their opcode token to read the values",
         measured: `NCF ${pct(p.ncf, 2)} vs NCF without tokens ${pct(p.noTokens, 2)}`,
-        reproduced: gainVerdict(p.ncf.map((r, k) => relativeErrorReduction(p.noTokens[k], r)), 0),
+        reproduced: gainVerdict(perSeed(p.noTokens, p.ncf, relativeErrorReduction), 0),
       },
     ];
   },
@@ -178,10 +163,7 @@ const study: Study<Record<never, never>, Data, BranchBaselines[]> = {
     "Hybrid: MPKI over every branch of the test part with NCF predicting its sites (its sampled miss rate times the site's test executions) and TAGE-SC-L 64KB every other branch; trace_mpki of the baselines is theirs over the same part.",
     `Verdicts (lib/experiments/verdicts.ts aheadVerdict): yes when NCF is ahead of the reference by more than its spread over seeds on every seed and reaches the target (the paper's 26%: at most ${TARGET}x TAGE-SC-L 64KB on the hard sites); partly when ahead by more than the spread but short of the target; no when never ahead. The hybrid claim needs lower MPKI on most workloads for a yes.`,
   ],
-  settings: (input) => ({
-    traces: describeTraces(input.data.traces),
-    hardInstances: pooled(input).hardN,
-  }),
+  settings: (input) => ({ hardInstances: pooled(input).hardN }),
 };
 
 export default study;

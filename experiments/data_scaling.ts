@@ -5,7 +5,6 @@
  *
  * @module
  */
-import { TASK_BRANCH } from "../lib/graph/mod.ts";
 import {
   ALL_WORKLOADS,
   BRANCH_COLUMNS,
@@ -20,15 +19,13 @@ import {
   pct,
   perSiteMethod,
   type Study,
-  type SuiteData,
-  suiteData,
-  type TraceTests,
-  traceTests,
+  type SuiteTestData,
+  suiteTestData,
 } from "../lib/experiments/mod.ts";
 
 /** Instances per site and split of the smaller points (the largest is the plan's `maxPerSite`). */
 type Sizes = { smaller: number[] };
-type Data = SuiteData & { tests: TraceTests[]; sizes: { n: number; dataset: CachedDataset }[] };
+type Data = SuiteTestData & { sizes: { n: number; dataset: CachedDataset }[] };
 const SHOWN = new Set(["tage-sc-l-64kb", "per-site-majority"]);
 
 const study: Study<Sizes, Data, BranchBaselines[]> = {
@@ -38,7 +35,7 @@ const study: Study<Sizes, Data, BranchBaselines[]> = {
     "Misprediction rate on the hard-to-predict branch sites of NCF trained on more or fewer executions per site (and the optimisation steps that took), on the same test instances, against TAGE-SC-L 64KB and the per-site majority.",
   sizes: { small: { smaller: [24, 64] }, full: { smaller: [24, 96, 384] }, tiny: { smaller: [2] } },
   async data(ctx) {
-    const data = await suiteData(ctx, undefined, "branch");
+    const data = await suiteTestData(ctx, "branch");
     // Smallest first: the claim compares the first size with the last.
     const sizes: Data["sizes"] = [];
     const smaller = ctx.sizes.smaller.filter((s) => s < ctx.plan.maxPerSite);
@@ -50,7 +47,7 @@ const study: Study<Sizes, Data, BranchBaselines[]> = {
       });
     }
     sizes.push({ n: ctx.plan.maxPerSite, dataset: data.dataset });
-    return { ...data, tests: traceTests(data, TASK_BRANCH), sizes };
+    return { ...data, sizes };
   },
   models: (_ctx, data) =>
     data.sizes.map(({ n, dataset }) => ({

@@ -7,13 +7,12 @@
  */
 import { ENCODING_NAMES } from "../lib/graph/mod.ts";
 import {
-  ALL_WORKLOADS,
-  describeTraces,
   gainVerdict,
   GNN_COLUMNS,
   gnnCharts,
   gnnRows,
   pct,
+  perSeed,
   type ResultInput,
   type Study,
   type SuiteData,
@@ -32,13 +31,13 @@ type Input = ResultInput<SubsetSizes, SuiteData, undefined>;
 
 /** Binary's combined score (mean of branch accuracy and line accuracy) minus `id`'s, per seed. */
 function margin({ table }: Input, id: string): number[] {
-  const score = (m: string) => {
-    const b = table.values(ALL_WORKLOADS, m, "branch_misprediction_rate");
-    const a = table.values(ALL_WORKLOADS, m, "address_line_accuracy");
-    return b.map((r, k) => ((1 - r) + a[k]) / 2);
-  };
-  const binary = score("ncf");
-  return score(id).map((s, k) => binary[k] - s);
+  const score = (m: string) =>
+    perSeed(
+      table.pooled(m, "branch_misprediction_rate"),
+      table.pooled(m, "address_line_accuracy"),
+      (r, a) => ((1 - r) + a) / 2,
+    );
+  return perSeed(score("ncf"), score(id), (b, s) => b - s);
 }
 
 const study: Study<SubsetSizes, SuiteData, undefined> = {
@@ -62,7 +61,7 @@ const study: Study<SubsetSizes, SuiteData, undefined> = {
       measured: `combined score (mean of branch accuracy and line accuracy), binary minus scalar ${
         pct(vsScalar)
       } points, minus categorical ${pct(vsCategorical)} points (minus hex ${pct(vsHex)})`,
-      reproduced: gainVerdict(vsScalar.map((s, k) => Math.min(s, vsCategorical[k])), 0),
+      reproduced: gainVerdict(perSeed(vsScalar, vsCategorical, Math.min), 0),
     }];
   },
   charts: gnnCharts("Encodings", "encoding"),
@@ -73,7 +72,6 @@ const study: Study<SubsetSizes, SuiteData, undefined> = {
     "Verdict: yes when binary beats both scalar and categorical on every seed (the paper gives no margin); no when it never does; inconclusive when seeds disagree.",
   ],
   settings: (input) => ({
-    traces: describeTraces(input.data.traces),
     margins: Object.fromEntries(
       ["ncf-scalar", "ncf-categorical", "ncf-hex"].map((m) => [m, margin(input, m)]),
     ),

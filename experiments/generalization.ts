@@ -6,21 +6,16 @@
  *
  * @module
  */
-import { SPLIT_NAMES } from "../lib/graph/mod.ts";
 import {
-  ALL_WORKLOADS,
-  type CachedDataset,
-  cachedDerived,
   describeTraces,
   GNN_COLUMNS,
   gnnCharts,
   gnnRows,
+  type InputSplitData,
+  inputSplitData,
   pct,
   type ResultInput,
   type Study,
-  suiteDataset,
-  type SuiteTrace,
-  suiteTraces,
   toleranceVerdict,
 } from "../lib/experiments/mod.ts";
 
@@ -28,25 +23,20 @@ import {
 const TOLERATED = 0.25;
 
 type Sizes = { workloads?: string[]; plan?: { maxPerSite: number } };
-interface Data {
-  first: SuiteTrace[];
-  second: SuiteTrace[];
-  time: CachedDataset;
-  input: CachedDataset;
-}
-type Input = ResultInput<Sizes, Data, undefined>;
+type Input = ResultInput<Sizes, InputSplitData, undefined>;
 
 /** Relative error increase of the input split per seed (the worse of the two tasks). */
 function increase({ table }: Input): number[] {
-  const at = (m: string, metric: string) => table.values(ALL_WORKLOADS, m, metric);
   const [tB, iB] = ["ncf-time-split", "ncf-input-split"].map((m) =>
-    at(m, "branch_misprediction_rate")
+    table.pooled(m, "branch_misprediction_rate")
   );
-  const [tA, iA] = ["ncf-time-split", "ncf-input-split"].map((m) => at(m, "address_line_accuracy"));
+  const [tA, iA] = ["ncf-time-split", "ncf-input-split"].map((m) =>
+    table.pooled(m, "address_line_accuracy")
+  );
   return tB.map((t, k) => Math.max((iB[k] - t) / t, ((1 - iA[k]) - (1 - tA[k])) / (1 - tA[k])));
 }
 
-const study: Study<Sizes, Data, undefined> = {
+const study: Study<Sizes, InputSplitData, undefined> = {
   name: "generalization",
   title: "Generalization: time split vs input split",
   measures:
@@ -59,34 +49,7 @@ const study: Study<Sizes, Data, undefined> = {
     full: {},
     tiny: { workloads: ["bst", "listwalk"] },
   },
-  async data(ctx) {
-    const options = { args: ctx.args, plan: ctx.plan, workloads: ctx.sizes.workloads };
-    const first = await suiteTraces({ ...options, inputs: "first" });
-    const second = await suiteTraces({ ...options, inputs: "second" });
-    const both = await suiteDataset([...first, ...second], ctx.plan, { quiet: ctx.args.quiet });
-    const ds = both.dataset;
-    const isSecond = new Set(
-      second.map((t) =>
-        ds.sources.findIndex((s) => s.workload === t.workload && s.input === t.input)
-      ),
-    );
-    const splitOf = (i: number) => SPLIT_NAMES[ds.instances.split[i]];
-    // Time split: only input B, as built. Input split: all of A trains (its valid part validates), B's test part tests.
-    const time = await cachedDerived(both, "time split on the second inputs", {
-      split: (i) => (isSecond.has(ds.instances.source[i]) ? splitOf(i) : undefined),
-    });
-    const input = await cachedDerived(
-      both,
-      "train on the first inputs, test on the second's test part",
-      {
-        split: (i) =>
-          isSecond.has(ds.instances.source[i])
-            ? (splitOf(i) === "test" ? "test" : undefined)
-            : (splitOf(i) === "valid" ? "valid" : "train"),
-      },
-    );
-    return { first, second, time, input };
-  },
+  data: (ctx) => inputSplitData(ctx, ctx.sizes.workloads),
   models: (_ctx, { time, input }) => [
     { method: "ncf-time-split", dataset: time },
     { method: "ncf-input-split", dataset: input },
@@ -94,9 +57,8 @@ const study: Study<Sizes, Data, undefined> = {
   score: ({ data, models }) => gnnRows(data.second, models),
   metrics: GNN_COLUMNS,
   claims(input) {
-    const at = (m: string, metric: string) => input.table.values(ALL_WORKLOADS, m, metric);
-    const rates = (m: string) => pct(at(m, "branch_misprediction_rate"), 2);
-    const lines = (m: string) => pct(at(m, "address_line_accuracy"));
+    const rates = (m: string) => pct(input.table.pooled(m, "branch_misprediction_rate"), 2);
+    const lines = (m: string) => pct(input.table.pooled(m, "address_line_accuracy"));
     return [{
       paper: "(protocol) NCF trained on one input predicts another input of the same program",
       measured: `on input B's test part: branch misprediction time split ${

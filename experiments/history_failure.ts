@@ -10,41 +10,36 @@
  */
 import type { TrainOptions } from "../lib/model/mod.ts";
 import {
-  type AddressBaselines,
-  addressBaselines,
   addressHits,
-  againstBaselines,
   BRANCH_BASELINES,
   type BranchBaselines,
   branchBaselines,
   branchHits,
-  historyFailureVerdict,
+  judgeHistoryFailure,
   label,
   listChase,
-  type ModelRequest,
   ONLINE_ADDRESS_BASELINES,
   pct,
+  programAddressBaselines,
+  programModels,
   programRows,
   randomBranch,
   type Study,
   type TestProgram,
+  type TestProgramSizes,
 } from "../lib/experiments/mod.ts";
 import { LSTM_PREDICTOR } from "../lib/baselines/mod.ts";
 
-/** History counts as failing within this of chance; NCF's margin for a yes. */
-const NEAR_CHANCE = 0.1;
-const BEATS_BY = 0.2;
+/** History counts as failing within `nearChance` of chance; NCF's margin for a yes is `beatsBy`. */
+const THRESHOLDS = { nearChance: 0.1, beatsBy: 0.2 };
 
 /** Sizes of the two programs and their training (small datasets need more epochs than the suite). */
-export interface Sizes {
-  randomBranchLength: number;
-  listNodes: number;
-  maxPerSite: number;
+export interface Sizes extends TestProgramSizes {
   branchTraining: Omit<TrainOptions, "seed">;
   addressTraining: Omit<TrainOptions, "seed">;
 }
 type Data = { rb: TestProgram; lc: TestProgram };
-type Baselines = { branch: BranchBaselines; online: AddressBaselines; lstm: AddressBaselines[] };
+type Baselines = Awaited<ReturnType<typeof programAddressBaselines>> & { branch: BranchBaselines };
 
 /** Training of a small program's models: epochs, rate, patience (default: no early stop). */
 const training = (epochs: number, lr: number, patience = epochs) => ({
@@ -54,19 +49,6 @@ const training = (epochs: number, lr: number, patience = epochs) => ({
   lr,
   patience,
 });
-
-/** NCF and the static-only GNN on one program's dataset. */
-const programModels = (
-  p: TestProgram,
-  task: "branch" | "address",
-  options: Sizes["branchTraining"],
-) =>
-  [{}, { staticOnly: true }].map((spec, k): ModelRequest => ({
-    method: k ? "static-only" : "ncf",
-    dataset: p.dataset,
-    spec: { task, ...spec },
-    training: options,
-  }));
 
 const study: Study<Sizes, Data, Baselines> = {
   name: "history_failure",
@@ -106,15 +88,7 @@ const study: Study<Sizes, Data, Baselines> = {
   ],
   baselines: async ({ args, plan }, { rb, lc }) => ({
     branch: await branchBaselines(rb.trace, rb.testFrom, rb.at, { quiet: args.quiet }),
-    online: await addressBaselines(lc.trace, lc.testFrom, lc.at, { quiet: args.quiet }),
-    lstm: await Promise.all(
-      args.seeds.map((seed) =>
-        addressBaselines(lc.trace, lc.testFrom, lc.at, {
-          lstm: { options: plan.lstm, seed, sites: [...new Set(lc.at.site)] },
-          quiet: args.quiet,
-        })
-      ),
-    ),
+    ...await programAddressBaselines(lc, { lstm: plan.lstm, seeds: args.seeds, quiet: args.quiet }),
   }),
   score: ({ ctx: { args }, data: { rb, lc }, models, baselines }) => [
     ...programRows(rb, branchHits(rb, baselines.branch, models), args.seeds),
@@ -122,22 +96,13 @@ const study: Study<Sizes, Data, Baselines> = {
   ],
   metrics: [{ name: "accuracy" }, { name: "chance" }],
   claims({ table, data }) {
-    const judge = (p: TestProgram, baselines: readonly string[]) => {
-      const c = againstBaselines(table, {
-        baselines,
-        metric: "accuracy",
-        higherIsBetter: true,
-        pooled: p.judged,
-      });
-      const verdict = historyFailureVerdict({
-        bestHistory: c.bestValue,
-        chance: p.chance,
-        ncf: c.ncf,
-        nearChance: NEAR_CHANCE,
-        beatsBy: BEATS_BY,
-      });
-      const history = `best history-based ${label(c.best)} ${(100 * c.bestValue).toFixed(1)}%`;
-      return { history, ncf: `NCF ${pct(c.ncf)}, static-only GNN ${pct(c.staticOnly)}`, verdict };
+    const judge = (program: TestProgram, baselines: readonly string[]) => {
+      const c = judgeHistoryFailure(table, { program, baselines, ...THRESHOLDS });
+      return {
+        history: `best history-based ${label(c.best)} ${(100 * c.bestValue).toFixed(1)}%`,
+        ncf: `NCF ${pct(c.ncf)}, static-only GNN ${pct(c.staticOnly)}`,
+        verdict: c.verdict,
+      };
     };
     const rb = judge(data.rb, BRANCH_BASELINES);
     const lc = judge(data.lc, [...ONLINE_ADDRESS_BASELINES, LSTM_PREDICTOR]);
@@ -169,16 +134,16 @@ const study: Study<Sizes, Data, Baselines> = {
   }],
   notes: ({ ctx, data }) => [
     `Verdict rule (historyFailureVerdict): yes when the best history-based method is within ${
-      100 * NEAR_CHANCE
+      100 * THRESHOLDS.nearChance
     } points of chance and NCF beats it by at least ${
-      100 * BEATS_BY
+      100 * THRESHOLDS.beatsBy
     } points and by more than its spread over seeds on every seed; partly when ahead by more than the spread on every seed but by less; no when history is not near chance or NCF never beats it; inconclusive otherwise.`,
     "random_branch: the data-dependent branch is the site of count_big whose test outcomes are the most balanced; chance is its majority-outcome rate. The baselines run online over the whole trace.",
     `list_chase: the walk over ${ctx.sizes.listNodes} shuffled 64-byte nodes visits each node once; the trace starts at walk()'s first event (skip ${data.lc.skip} instructions of setup). The claim is judged on the load that chases the pointer (the one whose next address is the value it reads; its row names the instruction); the row list_chase pools both loads of the loop body. The payload load's next address is not in its snapshot (it needs the next pointer, read after it), so neither NCF nor any prefetcher can know it from the values.`,
     "The baselines are deterministic (rows repeat per seed) except the LSTM (one per seed).",
   ],
   settings: ({ data }) => ({
-    thresholds: { nearChance: NEAR_CHANCE, ncfBeatsBestHistoryBy: BEATS_BY },
+    thresholds: { nearChance: THRESHOLDS.nearChance, ncfBeatsBestHistoryBy: THRESHOLDS.beatsBy },
     ...Object.fromEntries([data.rb, data.lc].map((p) => [p.name, p.settings])),
   }),
 };

@@ -13,50 +13,43 @@ import { TASK_BRANCH } from "../lib/graph/mod.ts";
 import {
   addHybridMpki,
   aheadVerdict,
-  ALL_WORKLOADS,
   type BranchBaselines,
   branchBaselinesAt,
   describeTraces,
   gainVerdict,
   GNN_COLUMNS,
+  gnnLineSeries,
   gnnRows,
   HYBRID_REFERENCE,
   label,
   leadMethod,
+  leadName,
   meanStd,
   pct,
+  perSeed,
   relativeErrorReduction,
   type ResultInput,
   type Study,
   type SuiteData,
   suiteDataAtLead,
+  type TraceTests,
   traceTests,
 } from "../lib/experiments/mod.ts";
 import { SUBSET } from "./ablations.ts";
 
 type Sizes = { subset: string[]; leads: string[]; plan?: { maxPerSite: number } };
-/** Per lead (`"0"` first), its traces and dataset. */
-type Data = { lead: string; data: SuiteData & { dir: string } }[];
+/** Per lead (`"0"` first), its traces, dataset and branch test instances. */
+type Data = { lead: string; data: SuiteData & { dir: string }; tests: TraceTests[] }[];
 /** Per lead, the branch baselines of each trace at its test instances. */
 type Baselines = BranchBaselines[][];
 type Input = ResultInput<Sizes, Data, Baselines>;
 
 const LEADS = ["block", "8", "32", "128"];
+const [BRANCH, LINE] = ["branch_misprediction_rate", "address_line_accuracy"];
 
-/** Pooled values per seed of `metric` for method `id`. */
-const pooled = ({ table }: Input, id: string, metric: string) =>
-  table.values(ALL_WORKLOADS, id, metric);
-
-/** The lead chart's x positions. */
+/** The lead charts' x positions. */
 const leadPositions = ({ data }: Input) =>
-  data.map(({ lead }) => ({
-    label: lead === "0"
-      ? "0 (at the instruction)"
-      : lead === "block"
-      ? "block start"
-      : `${lead} instr`,
-    method: leadMethod(lead),
-  }));
+  data.map(({ lead }) => ({ label: leadName(lead), method: leadMethod(lead) }));
 
 const study: Study<Sizes, Data, Baselines> = {
   name: "lead",
@@ -71,12 +64,11 @@ const study: Study<Sizes, Data, Baselines> = {
   async data(ctx) {
     const data: Data = [];
     for (const lead of ["0", ...ctx.sizes.leads]) {
-      data.push({ lead, data: await suiteDataAtLead(ctx, ctx.sizes.subset, lead) });
+      const d = await suiteDataAtLead(ctx, ctx.sizes.subset, lead);
+      data.push({ lead, data: d, tests: traceTests(d, TASK_BRANCH) });
     }
     return data;
   },
-  // The absolute head reads the next address off the graph alone: the relative heads decode from
-  // the load's actual address and value, which a snapshot taken earlier does not hold.
   models: (_ctx, data) => [
     ...data.map(({ lead, data }) => ({
       method: leadMethod(lead),
@@ -91,16 +83,16 @@ const study: Study<Sizes, Data, Baselines> = {
   ],
   baselines: async (ctx, data) => {
     const out: Baselines = [];
-    for (const { data: d } of data) {
-      out.push(await branchBaselinesAt(traceTests(d, TASK_BRANCH), { quiet: ctx.args.quiet }));
+    for (const { tests } of data) {
+      out.push(await branchBaselinesAt(tests, { quiet: ctx.args.quiet }));
     }
     return out;
   },
   score({ data, models, baselines }) {
     const rows = gnnRows(data[0].data.traces, models);
-    data.forEach(({ lead, data: d }, l) =>
+    data.forEach(({ lead, tests }, l) =>
       addHybridMpki(rows, {
-        tests: traceTests(d, TASK_BRANCH),
+        tests,
         baselines: baselines[l],
         models: models.filter((m) => m.method === leadMethod(lead)),
         withReference: l === 0,
@@ -109,16 +101,20 @@ const study: Study<Sizes, Data, Baselines> = {
     return rows;
   },
   metrics: [...GNN_COLUMNS, { name: "trace_mpki", pool: { weight: "test_instructions" } }],
-  claims(input) {
-    const far = leadMethod(input.ctx.sizes.leads.at(-1) ?? "0");
+  claims({ ctx, table }) {
+    const far = leadMethod(ctx.sizes.leads.at(-1) ?? "0");
     const [farRates, zeroRates, staticRates] = [far, "ncf", "static-only"].map((m) =>
-      pooled(input, m, "branch_misprediction_rate")
+      table.pooled(m, BRANCH)
     );
     const [farLines, zeroLines, staticLines] = [far, "ncf", "static-only"].map((m) =>
-      pooled(input, m, "address_line_accuracy")
+      table.pooled(m, LINE)
     );
-    const branchKept = farRates.map((r, k) => relativeErrorReduction(staticRates[k], r));
-    const lineKept = farLines.map((a, k) => a - staticLines[k]);
+    const branchKept = perSeed(staticRates, farRates, relativeErrorReduction);
+    const lineKept = perSeed(farLines, staticLines, (f, s) => f - s);
+    const tageMpki = table.pooledMean(HYBRID_REFERENCE, "trace_mpki");
+    const hybrid = ["0", ...ctx.sizes.leads].map((l) =>
+      `${leadName(l)} ${meanStd(table.pooled(leadMethod(l), "trace_mpki"))}`
+    );
     return [{
       paper:
         "(protocol) NCF's gain over the static code survives a snapshot taken early enough for hardware to have the values",
@@ -129,24 +125,14 @@ const study: Study<Sizes, Data, Baselines> = {
       }; line accuracy ${pct(farLines)} (lead 0: ${pct(zeroLines)}, static-only ${
         pct(staticLines)
       })`,
-      reproduced: gainVerdict(branchKept.map((g, k) => Math.min(g, lineKept[k])), 0),
+      reproduced: gainVerdict(perSeed(branchKept, lineKept, Math.min), 0),
     }, {
       paper:
         "(architect's view) The NCF + TAGE-SC-L 64KB hybrid keeps its MPKI below TAGE-SC-L's at that lead",
-      measured: `whole test part: hybrid ${
-        ["0", ...input.ctx.sizes.leads].map((l) =>
-          `${l === "0" ? "lead 0" : label(leadMethod(l)).replace("NCF, ", "")} ${
-            meanStd(pooled(input, leadMethod(l), "trace_mpki"))
-          }`
-        ).join(", ")
-      } MPKI vs TAGE-SC-L 64KB ${
-        input.table.mean(ALL_WORKLOADS, HYBRID_REFERENCE, "trace_mpki").toFixed(3)
+      measured: `whole test part: hybrid ${hybrid.join(", ")} MPKI vs TAGE-SC-L 64KB ${
+        tageMpki.toFixed(3)
       }`,
-      reproduced: aheadVerdict(
-        pooled(input, far, "trace_mpki"),
-        input.table.mean(ALL_WORKLOADS, HYBRID_REFERENCE, "trace_mpki"),
-        1,
-      ),
+      reproduced: aheadVerdict(table.pooled(far, "trace_mpki"), tageMpki, 1),
     }];
   },
   charts: [{
@@ -157,27 +143,7 @@ const study: Study<Sizes, Data, Baselines> = {
     caption:
       "Pooled accuracy against the snapshot lead; the flat lines are the static-only GNN (lead does not apply).",
     x: leadPositions,
-    series: [
-      {
-        label: "branch accuracy (%)",
-        metric: "branch_misprediction_rate",
-        flip: true,
-        color: "#d62728",
-      },
-      { label: "address line accuracy (%)", metric: "address_line_accuracy", color: "#1f77b4" },
-      {
-        label: "static-only branch accuracy (%)",
-        metric: "branch_misprediction_rate",
-        flip: true,
-        method: "static-only",
-      },
-      {
-        label: "static-only address line accuracy (%)",
-        metric: "address_line_accuracy",
-        method: "static-only",
-        color: "#aec7e8",
-      },
-    ],
+    series: gnnLineSeries("static-only"),
   }, {
     kind: "line",
     suffix: "_mpki",

@@ -6,7 +6,6 @@
  *
  * @module
  */
-import { TASK_ADDRESS } from "../lib/graph/mod.ts";
 import { ADDRESS_HEAD_NAMES } from "../lib/model/mod.ts";
 import {
   ADDRESS_COLUMNS,
@@ -15,21 +14,17 @@ import {
   addressRows,
   againstBaselines,
   aheadVerdict,
-  ALL_WORKLOADS,
   DEFAULT_ADDRESS_HEAD,
-  describeTraces,
   gainVerdict,
   label,
   ONLINE_ADDRESS_BASELINES,
   pct,
   type ResultInput,
   type Study,
-  type SuiteData,
-  suiteData,
+  type SuiteTestData,
+  suiteTestData,
   taskModels,
   type TraceAddressBaselines,
-  type TraceTests,
-  traceTests,
 } from "../lib/experiments/mod.ts";
 
 /** The paper's 45%, read as misses: NCF's next-line misses at most 0.55x the best baseline's. */
@@ -39,38 +34,32 @@ const BASELINES = [...ONLINE_ADDRESS_BASELINES, LSTM];
 /** NCF with each address head but the default (the default head is NCF itself). */
 const OTHER_HEADS = ADDRESS_HEAD_NAMES.filter((h) => h !== DEFAULT_ADDRESS_HEAD);
 
-type Data = SuiteData & { tests: TraceTests[] };
-type Input = ResultInput<Record<never, never>, Data, TraceAddressBaselines[]>;
+type Input = ResultInput<Record<never, never>, SuiteTestData, TraceAddressBaselines[]>;
 
 /** Pooled line accuracy over all instances, and the comparison with the best baseline. */
 function pooled({ table, data }: Input) {
-  const workloads = data.traces.map((t) => t.workload);
   const c = againstBaselines(table, {
     baselines: BASELINES,
     metric: "line_accuracy",
     higherIsBetter: true,
-    workloads,
+    workloads: data.traces.map((t) => t.workload),
   });
-  const line = (id: string) => table.values(ALL_WORKLOADS, id, "line_accuracy");
-  const heads = [DEFAULT_ADDRESS_HEAD, ...OTHER_HEADS].map((h, k) => ({
-    head: h,
-    line: table.mean(ALL_WORKLOADS, k === 0 ? "ncf" : `ncf-${h}`, "line_accuracy"),
+  const heads = [DEFAULT_ADDRESS_HEAD, ...OTHER_HEADS].map((head, k) => ({
+    head,
+    line: table.pooledMean(k === 0 ? "ncf" : `ncf-${head}`, "line_accuracy"),
   }));
   return {
     ...c,
     misses: c.ncf.map((a) => 1 - a),
-    bestReference: Math.max(
-      ...ADDRESS_REFERENCES.map((r) => table.mean(ALL_WORKLOADS, r, "line_accuracy")),
-    ),
+    bestReference: Math.max(...ADDRESS_REFERENCES.map((r) => table.pooledMean(r, "line_accuracy"))),
     heads,
     bestHead: heads.reduce((a, b) => (b.line > a.line ? b : a)).head,
-    coverage: table.values(ALL_WORKLOADS, "ncf", "coverage"),
-    precision: table.values(ALL_WORKLOADS, "ncf", "prediction_accuracy"),
-    line,
+    coverage: table.pooled("ncf", "coverage"),
+    precision: table.pooled("ncf", "prediction_accuracy"),
   };
 }
 
-const study: Study<Record<never, never>, Data, TraceAddressBaselines[]> = {
+const study: Study<Record<never, never>, SuiteTestData, TraceAddressBaselines[]> = {
   name: "prefetching",
   title: "Prefetching (next-address prediction)",
   measures:
@@ -87,10 +76,7 @@ const study: Study<Record<never, never>, Data, TraceAddressBaselines[]> = {
     full: {},
     tiny: {},
   },
-  async data(ctx) {
-    const data = await suiteData(ctx, undefined, "address");
-    return { ...data, tests: traceTests(data, TASK_ADDRESS) };
-  },
+  data: (ctx) => suiteTestData(ctx, "address"),
   models: (_ctx, data) => [
     ...taskModels(data, "address"),
     ...OTHER_HEADS.map((addressHead) => ({
@@ -124,7 +110,7 @@ const study: Study<Record<never, never>, Data, TraceAddressBaselines[]> = {
           (100 * p.bestValue).toFixed(1)
         }%: ${pct(ratio.map((r) => r - 1))} misses`,
         measured: `all ${
-          input.table.mean(ALL_WORKLOADS, "ncf", "instances")
+          input.table.pooledMean("ncf", "instances")
         } sampled test executions: NCF predicts the next line of ${pct(p.ncf)} (coverage ${
           pct(p.coverage)
         }, ${pct(p.precision)} of its predictions right) vs the best baseline ${label(p.best)} ${
@@ -173,7 +159,7 @@ const study: Study<Record<never, never>, Data, TraceAddressBaselines[]> = {
     `NCF's address heads (lib/model/heads.ts): ${DEFAULT_ADDRESS_HEAD} (NCF's default, chosen on this study's measurement: the rules 'current line + d' and 'line of the value just loaded + d' over the train part's frequent ones, 'other' = no prediction), delta-class (current line + d only, the LSTM's formulation), delta-bits (the bits of the line delta) and absolute (the paper's 64 bits). All are address-only networks trained on every workload together.`,
     `Verdict (aheadVerdict): yes when NCF's misses are below the best baseline's by more than their spread on every seed and at most ${TARGET}x (the paper's 45%); partly when below by more than the spread; no when never below.`,
   ],
-  settings: (input) => ({ traces: describeTraces(input.data.traces), heads: pooled(input).heads }),
+  settings: (input) => ({ heads: pooled(input).heads }),
 };
 
 export default study;

@@ -17,6 +17,8 @@ import {
   historyFailureVerdict,
   hybridMpki,
   label,
+  mostlyVerdict,
+  perSeed,
   type PoolableRow,
   poolRows,
   relativeAccuracyGain,
@@ -283,6 +285,12 @@ Deno.test("verdict rules on hand-made numbers", () => {
   assert.equal(beatsVerdict([80, 100], [79, 81], 80), "no");
   assert.equal(beatsVerdict([70, 70], [80, 80], 0), "no");
   assert.equal(beatsVerdict([90], [50], 80), "inconclusive");
+  // A pooled yes needs most workloads: 7 of 13 keeps it, 6 of 13 or 2 of 4 makes it partly.
+  assert.equal(mostlyVerdict("yes", 7, 13), "yes");
+  assert.equal(mostlyVerdict("yes", 6, 13), "partly");
+  assert.equal(mostlyVerdict("yes", 2, 4), "partly");
+  assert.equal(mostlyVerdict("no", 13, 13), "no");
+  assert.deepEqual(perSeed([3, 5], [1, 2], (a, b) => a - b), [2, 3]);
 });
 
 Deno.test("algorithm_classification's claims: NCF frozen against the better static baseline, per split", () => {

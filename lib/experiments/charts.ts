@@ -6,9 +6,9 @@
  * @module
  */
 import { barChart, lineChart, mean, sampleStd, seriesFromAggregates } from "../report/mod.ts";
-import { colorOfLabel, method } from "./methods.ts";
+import { colorOfLabel, label, method } from "./methods.ts";
 import { ALL_WORKLOADS } from "./pooling.ts";
-import type { BarChartSpec, ChartSpec, LineChartSpec, ResultInput } from "./study.ts";
+import type { BarChartSpec, ChartSpec, LineChartSpec, LineSeries, ResultInput } from "./study.ts";
 
 type Input = ResultInput<unknown, unknown, unknown>;
 
@@ -101,5 +101,20 @@ export function gnnCharts(what: string, per: string): BarChartSpec[] {
       yLabel: "line accuracy (%)",
       caption: `Next-address line accuracy per workload and ${per}.`,
     },
+  ];
+}
+
+/**
+ * The series of a line chart of GNN variants along x: branch accuracy and next-address line
+ * accuracy of the method at each position, and the same two of `flat` (a method x does not apply
+ * to) as flat lines.
+ */
+export function gnnLineSeries(flat: string): LineSeries[] {
+  const [branch, line] = ["branch_misprediction_rate", "address_line_accuracy"];
+  return [
+    { label: "branch accuracy (%)", metric: branch, flip: true, color: "#d62728" },
+    { label: "address line accuracy (%)", metric: line, color: "#1f77b4" },
+    { label: `${label(flat)} branch accuracy (%)`, metric: branch, flip: true, method: flat },
+    { label: `${label(flat)} line accuracy (%)`, metric: line, method: flat, color: "#aec7e8" },
   ];
 }

@@ -92,6 +92,12 @@ export function leadMethod(lead: string): string {
   return lead === "0" ? "ncf" : `ncf-lead-${lead}`;
 }
 
+/** When a lead takes the snapshot, in words: `at the instruction`, `8 instructions earlier`. */
+export function leadName(lead: string): string {
+  if (lead === "0") return "at the instruction";
+  return lead === "block" ? "at block start" : `${lead} instructions earlier`;
+}
+
 /** The id of NCF trained on `n` instances per site (data_scaling). */
 export function perSiteMethod(n: number): string {
   return `ncf-per-site-${n}`;
@@ -101,10 +107,7 @@ export function perSiteMethod(n: number): string {
 const FAMILIES: { pattern: RegExp; label: (p: string) => string }[] = [
   {
     pattern: /^ncf-lead-(.+)$/,
-    label: (lead) =>
-      lead === "block"
-        ? "NCF, snapshot at block start"
-        : `NCF, snapshot ${lead} instructions earlier`,
+    label: (lead) => `NCF, snapshot ${leadName(lead)}`,
   },
   { pattern: /^ncf-per-site-(\d+)$/, label: (n) => `NCF, ${n} instances per site` },
 ];

@@ -16,13 +16,15 @@ import { openTrace, traceProgram, TRACER_BINARY } from "../trace/mod.ts";
 import { compileTestProgram, ensureTracer } from "../trace/testing.ts";
 import {
   type AddressBaselines,
+  addressBaselines,
   BRANCH_BASELINES,
   type BranchBaselines,
   ONLINE_ADDRESS_BASELINES,
   type RecordPoints,
 } from "./baselines.ts";
-import type { SeedModel } from "./models.ts";
-import { LSTM_PREDICTOR } from "../baselines/mod.ts";
+import type { ModelRequest, SeedModel } from "./models.ts";
+import type { TrainOptions } from "../model/mod.ts";
+import { LSTM_PREDICTOR, type LstmOptions } from "../baselines/mod.ts";
 import { cacheDir, hashOf, readCachedJson } from "./cache.ts";
 import { type CachedDataset, cachedDataset, indicesOf } from "./datasets.ts";
 import { siteStats } from "./sites.ts";
@@ -398,4 +400,41 @@ function modelHits(
     const hits = m.model.predict(p.dataset.dataset, p.idx)[column];
     return { method: m.method, seed: m.seed, hit: (k: number) => hits[k] };
   });
+}
+
+/** NCF and the static-only GNN trained for `task` on one test program's dataset. */
+export function programModels(
+  p: TestProgram,
+  task: "branch" | "address",
+  training: Omit<TrainOptions, "seed">,
+): ModelRequest[] {
+  return [{}, { staticOnly: true }].map((spec, k) => ({
+    method: k ? "static-only" : "ncf",
+    dataset: p.dataset,
+    spec: { task, ...spec },
+    training,
+  }));
+}
+
+/**
+ * The address baselines at a test program's scored instances: the online ones once, the LSTM
+ * once per seed (on the program's load sites), as {@linkcode addressHits} reads them.
+ */
+export async function programAddressBaselines(
+  p: TestProgram,
+  options: { lstm: LstmOptions; seeds: number[]; quiet: boolean },
+): Promise<{ online: AddressBaselines; lstm: AddressBaselines[] }> {
+  const { quiet } = options;
+  const sites = [...new Set(p.at.site)];
+  return {
+    online: await addressBaselines(p.trace, p.testFrom, p.at, { quiet }),
+    lstm: await Promise.all(
+      options.seeds.map((seed) =>
+        addressBaselines(p.trace, p.testFrom, p.at, {
+          lstm: { options: options.lstm, seed, sites },
+          quiet,
+        })
+      ),
+    ),
+  };
 }

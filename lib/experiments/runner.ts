@@ -14,7 +14,7 @@ import { type ExperimentArgs, type Plan, PLANS } from "./config.ts";
 import { type SeedModel, trainingSeconds, trainRequests } from "./models.ts";
 import { poolRows, withoutWeights } from "./pooling.ts";
 import { type AnyStudy, type ResultInput, type StudyContext, StudyTable } from "./study.ts";
-import { leftOutRuns } from "./suite.ts";
+import { describeTraces, leftOutRuns, type SuiteData } from "./suite.ts";
 
 /** Seconds since `start` (a `performance.now()`), rounded. */
 function since(start: number): number {
@@ -72,6 +72,7 @@ export async function runStudy(study: AnyStudy, args: ExperimentArgs): Promise<s
           seeds: args.seeds,
           plan: ctx.plan,
           sizes: ctx.sizes,
+          ...tracesOf(data),
           ...study.settings?.(input),
           datasets: datasetsOf(models),
           training: trainingOf(models),
@@ -96,6 +97,12 @@ export async function runStudy(study: AnyStudy, args: ExperimentArgs): Promise<s
   } finally {
     for (const m of models) m.model.dispose();
   }
+}
+
+/** The suite traces of the data (`SuiteData.traces`), described; nothing for other data. */
+function tracesOf(data: unknown): { traces?: Record<string, unknown>[] } {
+  const traces = (data as Partial<SuiteData> | undefined)?.traces;
+  return Array.isArray(traces) ? { traces: describeTraces(traces) } : {};
 }
 
 /** The datasets the models trained on, once each. */

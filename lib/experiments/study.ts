@@ -12,7 +12,7 @@ import { aggregate, mean } from "../report/mod.ts";
 import type { ExperimentArgs, Plan, PlanScale } from "./config.ts";
 import type { ModelRequest, SeedModel } from "./models.ts";
 import { label } from "./methods.ts";
-import type { MetricColumn } from "./pooling.ts";
+import { ALL_WORKLOADS, type MetricColumn } from "./pooling.ts";
 
 /** What a study's steps are given. */
 export interface StudyContext<S> {
@@ -144,6 +144,16 @@ export class StudyTable {
   /** The mean over seeds of {@linkcode values} (NaN when there are none). */
   mean(workload: string, id: string, metric: string): number {
     return mean(this.values(workload, id, metric));
+  }
+
+  /** The values of `metric` for method `id` pooled over the workloads ('all'), one per seed. */
+  pooled(id: string, metric: string): number[] {
+    return this.values(ALL_WORKLOADS, id, metric);
+  }
+
+  /** The mean over seeds of {@linkcode pooled}. */
+  pooledMean(id: string, metric: string): number {
+    return this.mean(ALL_WORKLOADS, id, metric);
   }
 
   /** The workloads, in table order. */

@@ -7,7 +7,7 @@
  */
 import { join } from "node:path";
 import { repoPath, UserError } from "../common/mod.ts";
-import type { TaskName } from "../graph/mod.ts";
+import { SPLIT_NAMES, TASK_NAMES, type TaskName } from "../graph/mod.ts";
 import {
   listWorkloads,
   SUITE_SNAPSHOTS,
@@ -23,7 +23,7 @@ import { readCachedJson } from "./cache.ts";
 import { type ExperimentArgs, EXPERIMENTS_CACHE, type Plan } from "./config.ts";
 import type { RecordPoints } from "./baselines.ts";
 import type { ModelRequest } from "./models.ts";
-import { type CachedDataset, cachedDataset, indicesOf } from "./datasets.ts";
+import { type CachedDataset, cachedDataset, cachedDerived, indicesOf } from "./datasets.ts";
 import {
   selectSites,
   type SiteStats,
@@ -235,6 +235,20 @@ export function traceTests(data: SuiteData, task: number): TraceTests[] {
   });
 }
 
+/** Suite data of one task with each trace's test instances of it (the headline studies' data). */
+export interface SuiteTestData extends SuiteData {
+  tests: TraceTests[];
+}
+
+/** {@linkcode suiteData} of `task` on every workload, with {@linkcode traceTests} of it. */
+export async function suiteTestData(
+  ctx: { args: ExperimentArgs; plan: Plan },
+  task: TaskName,
+): Promise<SuiteTestData> {
+  const data = await suiteData(ctx, undefined, task);
+  return { ...data, tests: traceTests(data, TASK_NAMES.indexOf(task)) };
+}
+
 /**
  * NCF and the static-only GNN trained for one task on `data` (the headline studies' models: each
  * task gets its own network and training; multi-task training is the ablations' question).
@@ -268,4 +282,47 @@ export async function suiteDataAtLead(
     quiet: ctx.args.quiet,
   });
   return { ...(await suiteData({ ...ctx, args: { ...ctx.args, traces: dir } }, workloads)), dir };
+}
+
+/** Both inputs of some workloads, and the two splits of the generalisation question. */
+export interface InputSplitData {
+  /** The first inputs (A) and the second (B). */
+  first: SuiteTrace[];
+  second: SuiteTrace[];
+  /** Time split of B only: the start of B's window trains, its end tests. */
+  time: CachedDataset;
+  /** Input split: all of A trains (its valid part validates), B's test part tests. */
+  input: CachedDataset;
+}
+
+/** The traces of both inputs of `workloads` (default: all), one dataset, and its two splits (cached). */
+export async function inputSplitData(
+  ctx: { args: ExperimentArgs; plan: Plan },
+  workloads?: readonly string[],
+): Promise<InputSplitData> {
+  const options = { args: ctx.args, plan: ctx.plan, workloads };
+  const first = await suiteTraces({ ...options, inputs: "first" });
+  const second = await suiteTraces({ ...options, inputs: "second" });
+  const both = await suiteDataset([...first, ...second], ctx.plan, { quiet: ctx.args.quiet });
+  const ds = both.dataset;
+  const isSecond = new Set(
+    second.map((t) =>
+      ds.sources.findIndex((s) => s.workload === t.workload && s.input === t.input)
+    ),
+  );
+  const splitOf = (i: number) => SPLIT_NAMES[ds.instances.split[i]];
+  const time = await cachedDerived(both, "time split on the second inputs", {
+    split: (i) => (isSecond.has(ds.instances.source[i]) ? splitOf(i) : undefined),
+  });
+  const input = await cachedDerived(
+    both,
+    "train on the first inputs, test on the second's test part",
+    {
+      split: (i) =>
+        isSecond.has(ds.instances.source[i])
+          ? (splitOf(i) === "test" ? "test" : undefined)
+          : (splitOf(i) === "valid" ? "valid" : "train"),
+    },
+  );
+  return { first, second, time, input };
 }

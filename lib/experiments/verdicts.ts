@@ -20,6 +20,11 @@ export function relativeAccuracyGain(baselineAccuracy: number, accuracy: number)
   return baselineAccuracy > 0 ? (accuracy - baselineAccuracy) / baselineAccuracy : 0;
 }
 
+/** `f` of each seed's pair of values: `perSeed([a1, a2], [b1, b2], f)` is `[f(a1, b1), f(a2, b2)]`. */
+export function perSeed(a: number[], b: number[], f: (a: number, b: number) => number): number[] {
+  return a.map((x, k) => f(x, b[k]));
+}
+
 /**
  * The verdict on a claimed gain from per-seed gains: `yes` when every seed
  * gains and the mean reaches `target`; `partly` when every seed gains but
@@ -67,6 +72,35 @@ export function historyFailureVerdict(h: HistoryFailure): Verdict {
   const spread = margins.length > 1 ? sampleStd(h.ncf) : 0;
   if (!margins.every((m) => m > spread)) return "inconclusive";
   return margins.every((m) => m >= h.beatsBy) ? "yes" : "partly";
+}
+
+/**
+ * A claim of paper 4.7 on one test program: the best of `baselines` (history-based methods) against
+ * NCF on the program's judged group, with {@linkcode historyFailureVerdict}'s verdict.
+ */
+export function judgeHistoryFailure(
+  table: StudyTable,
+  o: {
+    program: { judged: string; chance: number };
+    baselines: readonly string[];
+    nearChance: number;
+    beatsBy: number;
+  },
+): BaselineComparison & { verdict: Verdict } {
+  const c = againstBaselines(table, {
+    baselines: o.baselines,
+    metric: "accuracy",
+    higherIsBetter: true,
+    pooled: o.program.judged,
+  });
+  const verdict = historyFailureVerdict({
+    bestHistory: c.bestValue,
+    chance: o.program.chance,
+    ncf: c.ncf,
+    nearChance: o.nearChance,
+    beatsBy: o.beatsBy,
+  });
+  return { ...c, verdict };
 }
 
 /**
@@ -151,6 +185,14 @@ export function aheadVerdict(errors: number[], reference: number, target: number
   if (errors.every((e) => e >= reference)) return "no";
   if (!errors.every((e) => reference - e > spread)) return "inconclusive";
   return mean(errors) <= target * reference ? "yes" : "partly";
+}
+
+/**
+ * A pooled verdict that must also hold per workload: a pooled `yes` becomes `partly` unless it
+ * holds on most (more than half) of the workloads; other verdicts stay.
+ */
+export function mostlyVerdict(pooled: Verdict, wins: number, workloads: number): Verdict {
+  return pooled === "yes" && 2 * wins <= workloads ? "partly" : pooled;
 }
 
 /** The half-width of the 95% normal interval of a rate `p` measured on `n` instances. */
