@@ -16,6 +16,7 @@ import {
   gainVerdict,
   historyFailureVerdict,
   hybridMpki,
+  judgeHistoryFailure,
   label,
   mostlyVerdict,
   perSeed,
@@ -291,6 +292,31 @@ Deno.test("verdict rules on hand-made numbers", () => {
   assert.equal(mostlyVerdict("yes", 2, 4), "partly");
   assert.equal(mostlyVerdict("no", 13, 13), "no");
   assert.deepEqual(perSeed([3, 5], [1, 2], (a, b) => a - b), [2, 3]);
+});
+
+Deno.test("judgeHistoryFailure: the best history-based method on the judged group against NCF", () => {
+  const judge = (ncf: number[]) =>
+    judgeHistoryFailure(
+      tableOf([
+        ["random_branch", "gshare", { accuracy: [0.55] }],
+        ["random_branch", "tage-sc-l-64kb", { accuracy: [0.52] }],
+        ["random_branch", "static-only", { accuracy: [0.5, 0.5] }],
+        ["random_branch", "ncf", { accuracy: ncf }],
+        // Another group, where history does well: it must not count.
+        ["other", "gshare", { accuracy: [0.99] }],
+      ]),
+      {
+        program: { judged: "random_branch", chance: 0.5 },
+        baselines: ["gshare", "tage-sc-l-64kb"],
+        nearChance: 0.1,
+        beatsBy: 0.2,
+      },
+    );
+  const strong = judge([0.9, 0.92]);
+  assert.equal(strong.best, "gshare");
+  assert.equal(strong.bestValue, 0.55);
+  assert.equal(strong.verdict, "yes");
+  assert.equal(judge([0.6, 0.61]).verdict, "partly");
 });
 
 Deno.test("algorithm_classification's claims: NCF frozen against the better static baseline, per split", () => {
