@@ -45,7 +45,8 @@ type Baselines = BranchBaselines[][];
 type Input = ResultInput<Sizes, Data, Baselines>;
 
 const LEADS = ["block", "8", "32", "128"];
-const [BRANCH, LINE] = ["branch_misprediction_rate", "address_line_accuracy"];
+const BRANCH = "branch_misprediction_rate";
+const LINE = "address_line_accuracy";
 
 /** The lead charts' x positions. */
 const leadPositions = ({ data }: Input) =>
