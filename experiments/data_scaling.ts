@@ -6,7 +6,6 @@
  * @module
  */
 import {
-  ALL_WORKLOADS,
   BRANCH_COLUMNS,
   type BranchBaselines,
   branchBaselinesAt,
@@ -17,6 +16,7 @@ import {
   gainVerdict,
   label,
   pct,
+  perSeed,
   perSiteMethod,
   type Study,
   type SuiteTestData,
@@ -76,15 +76,14 @@ const study: Study<Sizes, Data, BranchBaselines[]> = {
   }],
   claims({ table, data }) {
     const [first, last] = [data.sizes[0].n, data.sizes.at(-1)!.n];
-    const hard = (n: number) =>
-      table.values(ALL_WORKLOADS, perSiteMethod(n), "hard_misprediction_rate");
+    const hard = (n: number) => table.pooled(perSiteMethod(n), "hard_misprediction_rate");
     return [{
       paper: "(protocol) More of the execution makes NCF better on the hard branches",
       measured: data.sizes.map(({ n }) => `${n}/site ${pct(hard(n), 2)}`).join(", ") +
         `; TAGE-SC-L 64KB ${
-          (100 * table.mean(ALL_WORKLOADS, "tage-sc-l-64kb", "hard_misprediction_rate")).toFixed(2)
+          (100 * table.pooledMean("tage-sc-l-64kb", "hard_misprediction_rate")).toFixed(2)
         }%`,
-      reproduced: gainVerdict(hard(first).map((r, k) => r - hard(last)[k]), 0),
+      reproduced: gainVerdict(perSeed(hard(first), hard(last), (a, b) => a - b), 0),
     }];
   },
   charts: [{

@@ -19,6 +19,7 @@ import {
   label,
   ONLINE_ADDRESS_BASELINES,
   pct,
+  perSeed,
   type ResultInput,
   type Study,
   type SuiteTestData,
@@ -124,7 +125,7 @@ const study: Study<Record<never, never>, SuiteTestData, TraceAddressBaselines[]>
         paper:
           "Dynamic values are what makes addresses predictable: the static-only GNN cannot predict them",
         measured: `next line right: NCF ${pct(p.ncf)} vs static-only GNN ${pct(p.staticOnly)}`,
-        reproduced: gainVerdict(p.ncf.map((a, k) => a - p.staticOnly[k]), 0),
+        reproduced: gainVerdict(perSeed(p.ncf, p.staticOnly, (a, s) => a - s), 0),
       },
       {
         paper:

@@ -305,11 +305,7 @@ export async function inputSplitData(
   const second = await suiteTraces({ ...options, inputs: "second" });
   const both = await suiteDataset([...first, ...second], ctx.plan, { quiet: ctx.args.quiet });
   const ds = both.dataset;
-  const isSecond = new Set(
-    second.map((t) =>
-      ds.sources.findIndex((s) => s.workload === t.workload && s.input === t.input)
-    ),
-  );
+  const isSecond = new Set(second.map((t) => sourceOf(both, t)));
   const splitOf = (i: number) => SPLIT_NAMES[ds.instances.split[i]];
   const time = await cachedDerived(both, "time split on the second inputs", {
     split: (i) => (isSecond.has(ds.instances.source[i]) ? splitOf(i) : undefined),
