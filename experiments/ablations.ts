@@ -1,26 +1,8 @@
 /**
- * Study `ablations`: what each part of NCF contributes, on a subset of workloads (time split):
- * static-only (values hidden) and dynamic-only (values kept, the code structure's edges removed)
- * against the fused graph; branch-only and address-only networks against the multi-task one.
- *
+ * Study `ablations`: what each part of NCF contributes (values, code structure, multi-task).
  * @module
  */
-import {
-  type CachedDataset,
-  cachedDerived,
-  gainVerdict,
-  GNN_COLUMNS,
-  gnnCharts,
-  gnnRows,
-  pct,
-  perSeed,
-  type PlanScale,
-  relativeErrorReduction,
-  type ResultInput,
-  type Study,
-  type SuiteData,
-  suiteData,
-} from "../lib/experiments/mod.ts";
+import * as kit from "../lib/experiments/mod.ts";
 
 /** Edge types of the static code structure that the dynamic-only graph drops. */
 const STATIC_EDGES = ["control_next", "control_target", "def_use"];
@@ -29,7 +11,7 @@ const STATIC_EDGES = ["control_next", "control_target", "def_use"];
  * The workloads of the subset studies (encodings and lead use the same, so they share models), and
  * their smaller data: they compare variants of NCF with each other, not with the baselines.
  */
-export const SUBSET: Record<PlanScale, SubsetSizes> = {
+export const SUBSET: Record<kit.PlanScale, SubsetSizes> = {
   small: { subset: ["bzip2", "sjeng", "listwalk"], plan: { maxPerSite: 128 } },
   full: { subset: ["bzip2", "sjeng", "libquantum", "listwalk", "bfs", "xalan"] },
   tiny: { subset: ["bst", "listwalk"] },
@@ -37,34 +19,34 @@ export const SUBSET: Record<PlanScale, SubsetSizes> = {
 /** A subset study's sizes. */
 export type SubsetSizes = { subset: string[]; plan?: { maxPerSite: number } };
 type Sizes = SubsetSizes;
-type Data = SuiteData & { dynamic: CachedDataset };
+type Data = kit.SuiteData & { dynamic: kit.CachedDataset };
 
 /** Fused minus each ablated variant, per seed: branch error reduction and line-accuracy gain. */
-function versus({ table }: ResultInput<Sizes, Data, undefined>, id: string) {
+function versus({ table }: kit.ResultInput<Sizes, Data, undefined>, id: string) {
   const [rate, line] = ["branch_misprediction_rate", "address_line_accuracy"];
   const [ablated, fused] = [id, "ncf"].map((m) => ({
     rate: table.pooled(m, rate),
     line: table.pooled(m, line),
   }));
   return {
-    branchErrorReduction: perSeed(ablated.rate, fused.rate, relativeErrorReduction),
-    addressLineGain: perSeed(fused.line, ablated.line, (f, a) => f - a),
+    branchErrorReduction: kit.perSeed(ablated.rate, fused.rate, kit.relativeErrorReduction),
+    addressLineGain: kit.perSeed(fused.line, ablated.line, (f, a) => f - a),
   };
 }
 
 /** A component helps when removing it hurts both tasks: the smaller of the two gains decides. */
 const both = (v: ReturnType<typeof versus>) =>
-  perSeed(v.branchErrorReduction, v.addressLineGain, Math.min);
+  kit.perSeed(v.branchErrorReduction, v.addressLineGain, Math.min);
 
-const study: Study<Sizes, Data, undefined> = {
+const study: kit.Study<Sizes, Data, undefined> = {
   name: "ablations",
   title: "Ablations: static vs dynamic vs fused, single- vs multi-task",
   measures:
     "Branch misprediction rate and next-address accuracy on the sampled test instances of the subset workloads for the fused multi-task NCF, the same network with values hidden (static-only), with the code-structure edges removed (dynamic-only), and trained on one task only.",
   sizes: SUBSET,
   async data(ctx) {
-    const data = await suiteData(ctx, ctx.sizes.subset);
-    const dynamic = await cachedDerived(data.dataset, `drop edges ${STATIC_EDGES}`, {
+    const data = await kit.suiteData(ctx, ctx.sizes.subset);
+    const dynamic = await kit.cachedDerived(data.dataset, `drop edges ${STATIC_EDGES}`, {
       dropEdgeTypes: STATIC_EDGES,
     });
     return { ...data, dynamic };
@@ -76,37 +58,37 @@ const study: Study<Sizes, Data, undefined> = {
     { method: "branch-only", dataset, spec: { task: "branch" } },
     { method: "address-only", dataset, spec: { task: "address" } },
   ],
-  score: ({ data, models }) => gnnRows(data.traces, models),
-  metrics: GNN_COLUMNS,
+  score: ({ data, models }) => kit.gnnRows(data.traces, models),
+  metrics: kit.GNN_COLUMNS,
   claims(input) {
     const [vsStatic, vsDynamic] = [versus(input, "static-only"), versus(input, "dynamic-only")];
     const vsBranchOnly = versus(input, "branch-only").branchErrorReduction;
     const vsAddressOnly = versus(input, "address-only").addressLineGain;
     const measured = (v: ReturnType<typeof versus>) =>
-      `branch error reduction ${pct(v.branchErrorReduction)}, address line accuracy ${
-        pct(v.addressLineGain)
+      `branch error reduction ${kit.pct(v.branchErrorReduction)}, address line accuracy ${
+        kit.pct(v.addressLineGain)
       } points`;
     return [
       {
         paper: "Fusing dynamic values with the static graph beats the static graph alone",
         measured: `fused vs static-only: ${measured(vsStatic)}`,
-        reproduced: gainVerdict(both(vsStatic), 0),
+        reproduced: kit.gainVerdict(both(vsStatic), 0),
       },
       {
         paper: "Fusing the static code structure with the values beats the values alone",
         measured: `fused vs dynamic-only: ${measured(vsDynamic)}`,
-        reproduced: gainVerdict(both(vsDynamic), 0),
+        reproduced: kit.gainVerdict(both(vsDynamic), 0),
       },
       {
         paper: "One network trained on several tasks at once (multi-task) serves each task",
         measured: `multi-task vs branch-only: branch error reduction ${
-          pct(vsBranchOnly)
-        }; vs address-only: line accuracy ${pct(vsAddressOnly)} points`,
-        reproduced: gainVerdict(perSeed(vsBranchOnly, vsAddressOnly, Math.min), 0),
+          kit.pct(vsBranchOnly)
+        }; vs address-only: line accuracy ${kit.pct(vsAddressOnly)} points`,
+        reproduced: kit.gainVerdict(kit.perSeed(vsBranchOnly, vsAddressOnly, Math.min), 0),
       },
     ];
   },
-  charts: gnnCharts("Ablations", "variant"),
+  charts: kit.gnnCharts("Ablations", "variant"),
   notes: ({ ctx }) => [
     `Subset: ${
       ctx.sizes.subset.join(", ")

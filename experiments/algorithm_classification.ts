@@ -1,11 +1,6 @@
 /**
- * Study `algorithm_classification` (PAPER.md section 4): do embeddings learned on branch
- * prediction tell which algorithm a binary implements? Per split (held-out implementations,
- * held-out compiler) and seed, NCF and a static-only GNN are pre-trained on branch prediction over
- * the training binaries only (`lib/algorithms/study_data.ts`), then each method names the test
- * binaries' classes (`lib/algorithms/study_scoring.ts`). `deno task classifier` exports the
- * classifier `deno task classify` uses from this study's seed-1 model.
- *
+ * Study `algorithm_classification` (PAPER.md section 4): data in `lib/algorithms/study_data.ts`,
+ * scoring in `study_scoring.ts`; `deno task classifier` exports the seed-1 classifier.
  * @module
  */
 import {
@@ -22,14 +17,14 @@ import {
   pretrainingRequests,
   scoreSplits,
 } from "../lib/algorithms/study_scoring.ts";
-import { beatsVerdict, label, pct, type ResultInput, type Study } from "../lib/experiments/mod.ts";
+import * as kit from "../lib/experiments/mod.ts";
 import { mean, type ResultRow } from "../lib/report/mod.ts";
 
-type Input = ResultInput<StudySizes, StudyData, ResultRow[]>;
+type Input = kit.ResultInput<StudySizes, StudyData, ResultRow[]>;
 
 /** Per-seed test accuracies (%) of method `id` on `split`. */
 const acc = ({ table }: Input, split: string, id: string) => table.values(split, id, "accuracy");
-const fmt = (values: number[]) => pct(values.map((v) => v / 100));
+const fmt = (values: number[]) => kit.pct(values.map((v) => v / 100));
 const signed = (x: number) => `${x >= 0 ? "+" : ""}${x.toFixed(1)}`;
 /** The better static baseline on held-out implementations (by mean): bag of opcodes or static-only GNN. */
 function bestStatic(input: Input): number[] {
@@ -39,7 +34,7 @@ function bestStatic(input: Input): number[] {
   return mean(gnn) > mean(bag) ? gnn : bag;
 }
 
-const study: Study<StudySizes, StudyData, ResultRow[]> = {
+const study: kit.Study<StudySizes, StudyData, ResultRow[]> = {
   name: "algorithm_classification",
   title: "Algorithm classification from branch-prediction embeddings",
   measures:
@@ -90,23 +85,21 @@ const study: Study<StudySizes, StudyData, ResultRow[]> = {
     const [f, ft, sc, r] = ["ncf-frozen", "ncf-finetuned", "scratch", "untrained"].map((id) =>
       acc(input, SPLITS.impl, id)
     );
-    const comp = (id: string) => fmt(acc(input, SPLITS.compiler, id));
-    const impl = (id: string) => fmt(acc(input, SPLITS.impl, id));
+    /** "NCF frozen 45.1% ± 9.4, ..." for the methods `ids` on `split`. */
+    const list = (split: string, ids: string[]) =>
+      ids.map((id) => `${kit.label(id)} ${fmt(acc(input, split, id))}`).join(", ");
+    const statics = ["static-only-frozen", "bag-of-opcodes"];
     return [{
       paper:
         "Embeddings learned on branch prediction serve algorithm classification with high performance",
-      measured: `held-out implementations: NCF frozen ${fmt(f)}, NCF fine-tuned ${
-        fmt(ft)
-      }, from scratch ${fmt(sc)}, static-only ${impl("static-only-frozen")}, untrained GNN ${
-        fmt(r)
-      }, bag of opcodes ${impl("bag-of-opcodes")} (NCF frozen minus the better static baseline: ${
+      measured: `held-out implementations: ${
+        list(SPLITS.impl, ["ncf-frozen", "ncf-finetuned", "scratch", "untrained", ...statics])
+      } (NCF frozen minus the better static baseline: ${
         signed(mean(f) - mean(bestStatic(input)))
-      } points); held-out compiler: NCF frozen ${comp("ncf-frozen")}, fine-tuned ${
-        comp("ncf-finetuned")
-      }, from scratch ${comp("scratch")}, static-only ${
-        comp("static-only-frozen")
-      }, bag of opcodes ${comp("bag-of-opcodes")}`,
-      reproduced: beatsVerdict(f, bestStatic(input), 80),
+      } points); held-out compiler: ${
+        list(SPLITS.compiler, ["ncf-frozen", "ncf-finetuned", "scratch", ...statics])
+      }`,
+      reproduced: kit.beatsVerdict(f, bestStatic(input), 80),
     }, {
       paper:
         "Pre-training on branch prediction is what makes the embeddings useful (fine-tuned NCF against the same GNN trained from scratch on the labels)",
@@ -115,7 +108,7 @@ const study: Study<StudySizes, StudyData, ResultRow[]> = {
       } points); frozen ${fmt(f)} against random weights ${fmt(r)} (${
         signed(mean(f) - mean(r))
       } points)`,
-      reproduced: beatsVerdict(ft, sc, 0),
+      reproduced: kit.beatsVerdict(ft, sc, 0),
     }];
   },
   charts: [
@@ -130,7 +123,7 @@ const study: Study<StudySizes, StudyData, ResultRow[]> = {
     ...(["ncf-frozen", "ncf-finetuned"] as const).map((id) => ({
       kind: "custom" as const,
       suffix: id === "ncf-frozen" ? "_confusion" : "_confusion_finetuned",
-      caption: `Confusion of ${label(id)} on held-out implementations (rows: true class).`,
+      caption: `Confusion of ${kit.label(id)} on held-out implementations (rows: true class).`,
       draw: ({ data }: Input, out: string) => drawConfusion(data, id, out),
     })),
   ],

@@ -1,39 +1,15 @@
 /**
  * Study `branch_prediction` (PAPER.md section 2: "+26% branch prediction accuracy over the state
- * of the art"): every branch baseline, the trivial references, the static-only GNN, NCF without
- * tokens and NCF on the same sampled test instances of each workload's hardest branch sites (the
- * most TAGE-SC-L 64KB mispredictions before the test part), and the hybrid's whole-test-part MPKI.
- *
+ * of the art"), on each workload's hardest sites (most TAGE-SC-L 64KB misses before the test part).
  * @module
  */
-import {
-  aheadVerdict,
-  ALL_WORKLOADS,
-  BRANCH_BASELINES,
-  BRANCH_COLUMNS,
-  type BranchBaselines,
-  branchBaselinesAt,
-  branchRows,
-  ci95,
-  gainVerdict,
-  HYBRID_REFERENCE,
-  meanStd,
-  mostlyVerdict,
-  pct,
-  perSeed,
-  relativeErrorReduction,
-  type ResultInput,
-  type Study,
-  type SuiteTestData,
-  suiteTestData,
-  taskModels,
-} from "../lib/experiments/mod.ts";
+import * as kit from "../lib/experiments/mod.ts";
 
 /** The paper's 26%, read as error reduction on the hard branches: NCF at most 0.74x TAGE-SC-L. */
 const TARGET = 0.74;
 const REFERENCES = ["per-site-majority", "previous-outcome"];
 
-type Input = ResultInput<Record<never, never>, SuiteTestData, BranchBaselines[]>;
+type Input = kit.ResultInput<Record<never, never>, kit.SuiteTestData, kit.BranchBaselines[]>;
 
 /** The pooled numbers every claim reads. */
 function pooled({ table, data }: Input) {
@@ -44,39 +20,39 @@ function pooled({ table, data }: Input) {
   return {
     ncf: rate("ncf"),
     hardNcf: table.pooled("ncf", "hard_misprediction_rate"),
-    tageHard: table.pooledMean(HYBRID_REFERENCE, "hard_misprediction_rate"),
-    hardCi: ci95(table.pooledMean("ncf", "hard_misprediction_rate"), hardN),
+    tageHard: table.pooledMean(kit.HYBRID_REFERENCE, "hard_misprediction_rate"),
+    hardCi: kit.ci95(table.pooledMean("ncf", "hard_misprediction_rate"), hardN),
     hardN,
     bestReference: Math.min(...REFERENCES.map((r) => table.pooledMean(r, "misprediction_rate"))),
     staticOnly: rate("static-only"),
     noTokens: rate("ncf-no-tokens"),
     hybrid: table.pooled("hybrid", "trace_mpki"),
-    tageMpki: mpki(ALL_WORKLOADS, HYBRID_REFERENCE),
-    hybridWins: workloads.filter((w) => mpki(w, "hybrid") < mpki(w, HYBRID_REFERENCE)),
+    tageMpki: mpki(kit.ALL_WORKLOADS, kit.HYBRID_REFERENCE),
+    hybridWins: workloads.filter((w) => mpki(w, "hybrid") < mpki(w, kit.HYBRID_REFERENCE)),
     workloads,
   };
 }
 
-const study: Study<Record<never, never>, SuiteTestData, BranchBaselines[]> = {
+const study: kit.Study<Record<never, never>, kit.SuiteTestData, kit.BranchBaselines[]> = {
   name: "branch_prediction",
   title: "Branch prediction",
   measures:
     "Misprediction rate (all sampled instances and hard-to-predict sites) and MPKI of six branch predictors, two trivial references, the static-only GNN, NCF without tokens and NCF on the same sampled test instances of each workload's hardest branch sites (time split); and the whole-test-part MPKI of the hybrid (NCF on its sites, TAGE-SC-L 64KB elsewhere).",
   headline: true,
   sizes: { small: {}, full: {}, tiny: {} },
-  data: (ctx) => suiteTestData(ctx, "branch"),
+  data: (ctx) => kit.suiteTestData(ctx, "branch"),
   models: (_ctx, data) => [
-    ...taskModels(data, "branch"),
+    ...kit.taskModels(data, "branch"),
     { method: "ncf-no-tokens", dataset: data.dataset, spec: { task: "branch", tokens: false } },
   ],
-  baselines: (ctx, data) => branchBaselinesAt(data.tests, { quiet: ctx.args.quiet }),
+  baselines: (ctx, data) => kit.branchBaselinesAt(data.tests, { quiet: ctx.args.quiet }),
   score: ({ ctx, data, models, baselines }) =>
-    branchRows(data.dataset, data.tests, baselines, {
-      baselines: BRANCH_BASELINES,
+    kit.branchRows(data.dataset, data.tests, baselines, {
+      baselines: kit.BRANCH_BASELINES,
       models,
       seeds: ctx.args.seeds,
     }),
-  metrics: BRANCH_COLUMNS,
+  metrics: kit.BRANCH_COLUMNS,
   claims(input) {
     const p = pooled(input);
     const ratio = p.hardNcf.map((r) => r / p.tageHard);
@@ -84,23 +60,23 @@ const study: Study<Record<never, never>, SuiteTestData, BranchBaselines[]> = {
       {
         paper: "NCF improves branch prediction accuracy by 26% over the state of the art",
         paperNumber: "−26% errors",
-        ours: `hard branches: NCF ${pct(p.hardNcf, 2)} (95% interval ±${
+        ours: `hard branches: NCF ${kit.pct(p.hardNcf, 2)} (95% interval ±${
           (100 * p.hardCi).toFixed(2)
         }) vs TAGE-SC-L 64KB ${(100 * p.tageHard).toFixed(2)}%: ${
-          pct(ratio.map((r) => r - 1))
+          kit.pct(ratio.map((r) => r - 1))
         } errors`,
         measured:
           `on the ${p.hardN} sampled test executions of hard-to-predict sites (TAGE-SC-L 64KB below 99% on the site), NCF mispredicts ${
-            pct(p.hardNcf, 2)
-          }, ${pct(ratio, 1)} of TAGE-SC-L 64KB's ${(100 * p.tageHard).toFixed(2)}% (target ${
+            kit.pct(p.hardNcf, 2)
+          }, ${kit.pct(ratio, 1)} of TAGE-SC-L 64KB's ${(100 * p.tageHard).toFixed(2)}% (target ${
             Math.round(100 * TARGET)
           }%)`,
-        reproduced: aheadVerdict(p.hardNcf, p.tageHard, TARGET),
+        reproduced: kit.aheadVerdict(p.hardNcf, p.tageHard, TARGET),
       },
       {
         paper:
           "(architect's view) NCF as a helper for TAGE-SC-L lowers the MPKI of the whole program",
-        ours: `hybrid ${meanStd(p.hybrid)} MPKI vs TAGE-SC-L 64KB ${p.tageMpki.toFixed(3)}`,
+        ours: `hybrid ${kit.meanStd(p.hybrid)} MPKI vs TAGE-SC-L 64KB ${p.tageMpki.toFixed(3)}`,
         measured: `whole test part, NCF on its sites and TAGE-SC-L 64KB elsewhere: ${
           p.hybrid.map((v) => v.toFixed(3)).join(", ")
         } MPKI per seed vs TAGE-SC-L 64KB ${
@@ -108,8 +84,8 @@ const study: Study<Record<never, never>, SuiteTestData, BranchBaselines[]> = {
         }; lower on ${p.hybridWins.length} of ${p.workloads.length} workloads (${
           p.hybridWins.join(", ")
         })`,
-        reproduced: mostlyVerdict(
-          aheadVerdict(p.hybrid, p.tageMpki, 1),
+        reproduced: kit.mostlyVerdict(
+          kit.aheadVerdict(p.hybrid, p.tageMpki, 1),
           p.hybridWins.length,
           p.workloads.length,
         ),
@@ -117,22 +93,27 @@ const study: Study<Record<never, never>, SuiteTestData, BranchBaselines[]> = {
       {
         paper:
           "(protocol) NCF learns: it beats the trivial references (per-site majority, previous outcome)",
-        measured: `all sampled instances: NCF ${pct(p.ncf, 2)} vs the better reference ${
+        measured: `all sampled instances: NCF ${kit.pct(p.ncf, 2)} vs the better reference ${
           (100 * p.bestReference).toFixed(2)
         }%`,
-        reproduced: aheadVerdict(p.ncf, p.bestReference, 1),
+        reproduced: kit.aheadVerdict(p.ncf, p.bestReference, 1),
       },
       {
         paper: "Fusing dynamic values into the static graph beats the static code alone",
-        measured: `NCF ${pct(p.ncf, 2)} vs static-only GNN ${
-          pct(p.staticOnly, 2)
-        }: error reduction ${pct(perSeed(p.staticOnly, p.ncf, relativeErrorReduction))}`,
-        reproduced: gainVerdict(perSeed(p.staticOnly, p.ncf, relativeErrorReduction), 0),
+        measured: `NCF ${kit.pct(p.ncf, 2)} vs static-only GNN ${
+          kit.pct(p.staticOnly, 2)
+        }: error reduction ${
+          kit.pct(kit.perSeed(p.staticOnly, p.ncf, kit.relativeErrorReduction))
+        }`,
+        reproduced: kit.gainVerdict(
+          kit.perSeed(p.staticOnly, p.ncf, kit.relativeErrorReduction),
+          0,
+        ),
       },
       {
         paper: "(protocol) Instruction nodes need their opcode token to read the values",
-        measured: `NCF ${pct(p.ncf, 2)} vs NCF without tokens ${pct(p.noTokens, 2)}`,
-        reproduced: gainVerdict(perSeed(p.noTokens, p.ncf, relativeErrorReduction), 0),
+        measured: `NCF ${kit.pct(p.ncf, 2)} vs NCF without tokens ${kit.pct(p.noTokens, 2)}`,
+        reproduced: kit.gainVerdict(kit.perSeed(p.noTokens, p.ncf, kit.relativeErrorReduction), 0),
       },
     ];
   },

@@ -1,49 +1,30 @@
 /**
- * Study `data_scaling`: how much execution NCF needs. Branch-only NCF trained on 24, 96, ... of
- * each hardest branch site's executions (the largest is branch_prediction's NCF), all scored on the
- * same test instances, against TAGE-SC-L 64KB and the per-site majority on the same instances.
- *
+ * Study `data_scaling`: how much execution NCF needs (the largest size is branch_prediction's NCF).
  * @module
  */
-import {
-  BRANCH_COLUMNS,
-  type BranchBaselines,
-  branchBaselinesAt,
-  branchRows,
-  type CachedDataset,
-  cachedDerived,
-  fewerTrainingInstances,
-  gainVerdict,
-  label,
-  pct,
-  perSeed,
-  perSiteMethod,
-  type Study,
-  type SuiteTestData,
-  suiteTestData,
-} from "../lib/experiments/mod.ts";
+import * as kit from "../lib/experiments/mod.ts";
 
 /** Instances per site and split of the smaller points (the largest is the plan's `maxPerSite`). */
 type Sizes = { smaller: number[] };
-type Data = SuiteTestData & { sizes: { n: number; dataset: CachedDataset }[] };
+type Data = kit.SuiteTestData & { sizes: { n: number; dataset: kit.CachedDataset }[] };
 const SHOWN = new Set(["tage-sc-l-64kb", "per-site-majority"]);
 
-const study: Study<Sizes, Data, BranchBaselines[]> = {
+const study: kit.Study<Sizes, Data, kit.BranchBaselines[]> = {
   name: "data_scaling",
   title: "Data scaling: how much execution NCF needs",
   measures:
     "Misprediction rate on the hard-to-predict branch sites of NCF trained on more or fewer executions per site (and the optimisation steps that took), on the same test instances, against TAGE-SC-L 64KB and the per-site majority.",
   sizes: { small: { smaller: [24, 64] }, full: { smaller: [24, 96, 384] }, tiny: { smaller: [2] } },
   async data(ctx) {
-    const data = await suiteTestData(ctx, "branch");
+    const data = await kit.suiteTestData(ctx, "branch");
     // Smallest first: the claim compares the first size with the last.
     const sizes: Data["sizes"] = [];
     const smaller = ctx.sizes.smaller.filter((s) => s < ctx.plan.maxPerSite);
     for (const n of smaller.sort((a, b) => a - b)) {
-      const how = fewerTrainingInstances(data.dataset.dataset, n);
+      const how = kit.fewerTrainingInstances(data.dataset.dataset, n);
       sizes.push({
         n,
-        dataset: await cachedDerived(data.dataset, `${n} training instances per site`, how),
+        dataset: await kit.cachedDerived(data.dataset, `${n} training instances per site`, how),
       });
     }
     sizes.push({ n: ctx.plan.maxPerSite, dataset: data.dataset });
@@ -51,39 +32,41 @@ const study: Study<Sizes, Data, BranchBaselines[]> = {
   },
   models: (_ctx, data) =>
     data.sizes.map(({ n, dataset }) => ({
-      method: perSiteMethod(n),
+      method: kit.perSiteMethod(n),
       dataset,
       spec: { task: "branch" as const },
     })),
-  baselines: (ctx, data) => branchBaselinesAt(data.tests, { quiet: ctx.args.quiet }),
+  baselines: (ctx, data) => kit.branchBaselinesAt(data.tests, { quiet: ctx.args.quiet }),
   score({ ctx, data, models, baselines }) {
     // Every model predicts on the base dataset: its test instances are the same for every size.
-    const rows = branchRows(data.dataset, data.tests, baselines, {
+    const rows = kit.branchRows(data.dataset, data.tests, baselines, {
       baselines: ["tage-sc-l-64kb"],
       models,
       seeds: ctx.args.seeds,
     });
-    const keep = new Set([...SHOWN, ...data.sizes.map(({ n }) => perSiteMethod(n))].map(label));
+    const keep = new Set(
+      [...SHOWN, ...data.sizes.map(({ n }) => kit.perSiteMethod(n))].map(kit.label),
+    );
     return rows.filter((r) => keep.has(r.method)).map((r) => {
-      const m = models.find((m) => label(m.method) === r.method && m.seed === r.seed);
+      const m = models.find((m) => kit.label(m.method) === r.method && m.seed === r.seed);
       const best = m?.record.history.find((h) => h.epoch === m.record.bestEpochs.branch);
       return best ? { ...r, metrics: { ...r.metrics, steps: best.steps } } : r;
     });
   },
-  metrics: [...BRANCH_COLUMNS, {
+  metrics: [...kit.BRANCH_COLUMNS, {
     name: "steps",
     pool: { weight: "instances" },
   }],
   claims({ table, data }) {
     const [first, last] = [data.sizes[0].n, data.sizes.at(-1)!.n];
-    const hard = (n: number) => table.pooled(perSiteMethod(n), "hard_misprediction_rate");
+    const hard = (n: number) => table.pooled(kit.perSiteMethod(n), "hard_misprediction_rate");
     return [{
       paper: "(protocol) More of the execution makes NCF better on the hard branches",
-      measured: data.sizes.map(({ n }) => `${n}/site ${pct(hard(n), 2)}`).join(", ") +
+      measured: data.sizes.map(({ n }) => `${n}/site ${kit.pct(hard(n), 2)}`).join(", ") +
         `; TAGE-SC-L 64KB ${
           (100 * table.pooledMean("tage-sc-l-64kb", "hard_misprediction_rate")).toFixed(2)
         }%`,
-      reproduced: gainVerdict(perSeed(hard(first), hard(last), (a, b) => a - b), 0),
+      reproduced: kit.gainVerdict(kit.perSeed(hard(first), hard(last), (a, b) => a - b), 0),
     }];
   },
   charts: [{
@@ -94,7 +77,8 @@ const study: Study<Sizes, Data, BranchBaselines[]> = {
     yLabel: "misprediction rate (%)",
     caption:
       "NCF's misprediction rate on the hard sites as its training data grows; flat lines: TAGE-SC-L 64KB and the per-site majority on the same instances.",
-    x: ({ data }) => data.sizes.map(({ n }) => ({ label: String(n), method: perSiteMethod(n) })),
+    x: ({ data }) =>
+      data.sizes.map(({ n }) => ({ label: String(n), method: kit.perSiteMethod(n) })),
     series: [
       { label: "NCF", metric: "hard_misprediction_rate", color: "#d62728" },
       { label: "TAGE-SC-L 64KB", metric: "hard_misprediction_rate", method: "tage-sc-l-64kb" },

@@ -1,23 +1,9 @@
 /**
- * Study `encodings` (PAPER.md section 2: the binary encoding of values generalises better than a
- * scalar or a categorical one): the fused multi-task NCF with binary, hex, categorical and scalar
- * value encodings on the subset workloads of `ablations` (time split).
- *
+ * Study `encodings` (PAPER.md section 2: the binary encoding of values generalises best).
  * @module
  */
 import { ENCODING_NAMES } from "../lib/graph/mod.ts";
-import {
-  gainVerdict,
-  GNN_COLUMNS,
-  gnnCharts,
-  gnnRows,
-  pct,
-  perSeed,
-  type ResultInput,
-  type Study,
-  type SuiteData,
-  suiteData,
-} from "../lib/experiments/mod.ts";
+import * as kit from "../lib/experiments/mod.ts";
 import { SUBSET, type SubsetSizes } from "./ablations.ts";
 
 /** The method of each encoding: binary is NCF itself. */
@@ -27,30 +13,30 @@ const METHOD = {
   categorical: "ncf-categorical",
   scalar: "ncf-scalar",
 };
-type Input = ResultInput<SubsetSizes, SuiteData, undefined>;
+type Input = kit.ResultInput<SubsetSizes, kit.SuiteData, undefined>;
 
 /** Binary's combined score (mean of branch accuracy and line accuracy) minus `id`'s, per seed. */
 function margin({ table }: Input, id: string): number[] {
   const score = (m: string) =>
-    perSeed(
+    kit.perSeed(
       table.pooled(m, "branch_misprediction_rate"),
       table.pooled(m, "address_line_accuracy"),
       (r, a) => ((1 - r) + a) / 2,
     );
-  return perSeed(score("ncf"), score(id), (b, s) => b - s);
+  return kit.perSeed(score("ncf"), score(id), (b, s) => b - s);
 }
 
-const study: Study<SubsetSizes, SuiteData, undefined> = {
+const study: kit.Study<SubsetSizes, kit.SuiteData, undefined> = {
   name: "encodings",
   title: "Value encodings",
   measures:
     "Branch misprediction rate and next-address accuracy of the fused multi-task NCF with each value encoding (binary: 64 bits; hex: 16 one-hot nibbles; categorical: the most frequent training values plus an other class; scalar: a normalised number) on the subset workloads.",
   sizes: SUBSET,
-  data: (ctx) => suiteData(ctx, ctx.sizes.subset),
+  data: (ctx) => kit.suiteData(ctx, ctx.sizes.subset),
   models: (_ctx, { dataset }) =>
     ENCODING_NAMES.map((encoding) => ({ method: METHOD[encoding], dataset, spec: { encoding } })),
-  score: ({ data, models }) => gnnRows(data.traces, models),
-  metrics: GNN_COLUMNS,
+  score: ({ data, models }) => kit.gnnRows(data.traces, models),
+  metrics: kit.GNN_COLUMNS,
   claims(input) {
     const [vsScalar, vsCategorical, vsHex] = ["ncf-scalar", "ncf-categorical", "ncf-hex"].map((m) =>
       margin(input, m)
@@ -59,12 +45,12 @@ const study: Study<SubsetSizes, SuiteData, undefined> = {
       paper:
         "The binary encoding of values generalises better than a scalar or a categorical encoding",
       measured: `combined score (mean of branch accuracy and line accuracy), binary minus scalar ${
-        pct(vsScalar)
-      } points, minus categorical ${pct(vsCategorical)} points (minus hex ${pct(vsHex)})`,
-      reproduced: gainVerdict(perSeed(vsScalar, vsCategorical, Math.min), 0),
+        kit.pct(vsScalar)
+      } points, minus categorical ${kit.pct(vsCategorical)} points (minus hex ${kit.pct(vsHex)})`,
+      reproduced: kit.gainVerdict(kit.perSeed(vsScalar, vsCategorical, Math.min), 0),
     }];
   },
-  charts: gnnCharts("Encodings", "encoding"),
+  charts: kit.gnnCharts("Encodings", "encoding"),
   notes: ({ ctx }) => [
     `Subset: ${
       ctx.sizes.subset.join(", ")

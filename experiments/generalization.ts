@@ -1,29 +1,14 @@
 /**
- * Study `generalization` (PAPER.md section 4, "Splits"): time split vs input split. For each
- * workload, the test instances are the end of its second input's window; the time-split NCF trains
- * on the start of that same window, the input-split NCF on the whole first input only. Both are
- * scored on the same test instances.
- *
+ * Study `generalization` (PAPER.md section 4, "Splits"): time split vs input split.
  * @module
  */
-import {
-  describeTraces,
-  GNN_COLUMNS,
-  gnnCharts,
-  gnnRows,
-  type InputSplitData,
-  inputSplitData,
-  pct,
-  type ResultInput,
-  type Study,
-  toleranceVerdict,
-} from "../lib/experiments/mod.ts";
+import * as kit from "../lib/experiments/mod.ts";
 
 /** Relative error increase of the input split over the time split that still counts as generalising. */
 const TOLERATED = 0.25;
 
 type Sizes = { workloads?: string[]; plan?: { maxPerSite: number } };
-type Input = ResultInput<Sizes, InputSplitData, undefined>;
+type Input = kit.ResultInput<Sizes, kit.InputSplitData, undefined>;
 
 /** Relative error increase of the input split per seed (the worse of the two tasks). */
 function increase({ table }: Input): number[] {
@@ -36,7 +21,7 @@ function increase({ table }: Input): number[] {
   return tB.map((t, k) => Math.max((iB[k] - t) / t, ((1 - iA[k]) - (1 - tA[k])) / (1 - tA[k])));
 }
 
-const study: Study<Sizes, InputSplitData, undefined> = {
+const study: kit.Study<Sizes, kit.InputSplitData, undefined> = {
   name: "generalization",
   title: "Generalization: time split vs input split",
   measures:
@@ -49,27 +34,27 @@ const study: Study<Sizes, InputSplitData, undefined> = {
     full: {},
     tiny: { workloads: ["bst", "listwalk"] },
   },
-  data: (ctx) => inputSplitData(ctx, ctx.sizes.workloads),
+  data: (ctx) => kit.inputSplitData(ctx, ctx.sizes.workloads),
   models: (_ctx, { time, input }) => [
     { method: "ncf-time-split", dataset: time },
     { method: "ncf-input-split", dataset: input },
   ],
-  score: ({ data, models }) => gnnRows(data.second, models),
-  metrics: GNN_COLUMNS,
+  score: ({ data, models }) => kit.gnnRows(data.second, models),
+  metrics: kit.GNN_COLUMNS,
   claims(input) {
-    const rates = (m: string) => pct(input.table.pooled(m, "branch_misprediction_rate"), 2);
-    const lines = (m: string) => pct(input.table.pooled(m, "address_line_accuracy"));
+    const rates = (m: string) => kit.pct(input.table.pooled(m, "branch_misprediction_rate"), 2);
+    const lines = (m: string) => kit.pct(input.table.pooled(m, "address_line_accuracy"));
     return [{
       paper: "(protocol) NCF trained on one input predicts another input of the same program",
       measured: `on input B's test part: branch misprediction time split ${
         rates("ncf-time-split")
       } vs input split ${rates("ncf-input-split")}; line accuracy ${lines("ncf-time-split")} vs ${
         lines("ncf-input-split")
-      }; relative error increase of the input split (worse task) ${pct(increase(input))}`,
-      reproduced: toleranceVerdict(increase(input), TOLERATED),
+      }; relative error increase of the input split (worse task) ${kit.pct(increase(input))}`,
+      reproduced: kit.toleranceVerdict(increase(input), TOLERATED),
     }];
   },
-  charts: gnnCharts("Time split vs input split, on input B", "split"),
+  charts: kit.gnnCharts("Time split vs input split, on input B", "split"),
   notes: ({ ctx }) => [
     `Workloads: ${
       (ctx.sizes.workloads ?? ["all"]).join(", ")
@@ -80,8 +65,8 @@ const study: Study<Sizes, InputSplitData, undefined> = {
     "Site selection is per trace (each input's hottest sites); the input-split model meets B's sites only through the static code they share with A.",
   ],
   settings: (input) => ({
-    trainInputs: describeTraces(input.data.first),
-    testInputs: describeTraces(input.data.second),
+    trainInputs: kit.describeTraces(input.data.first),
+    testInputs: kit.describeTraces(input.data.second),
     relativeErrorIncrease: increase(input),
     tolerated: TOLERATED,
   }),

@@ -1,45 +1,24 @@
 /**
- * Study `history_failure` (paper section 4.7: simple cases where history-based methods cannot
- * generalise). `random_branch`: a branch on freshly loaded random data; every branch baseline is
- * scored on the data-dependent branch (the site of `count_big` whose test outcomes are the most
- * balanced) against NCF and the static-only GNN trained on this program's branches. `list_chase`:
- * one walk through a shuffled linked list that is never revisited, so no address repeats; every
- * address baseline is scored on the walk's loads against NCF and the static-only GNN.
- *
+ * Study `history_failure` (paper section 4.7): `random_branch` (a branch on freshly loaded
+ * random data) and `list_chase` (one walk through a shuffled list), each program's own models.
  * @module
  */
 import type { TrainOptions } from "../lib/model/mod.ts";
-import {
-  addressHits,
-  BRANCH_BASELINES,
-  type BranchBaselines,
-  branchBaselines,
-  branchHits,
-  judgeHistoryFailure,
-  label,
-  listChase,
-  ONLINE_ADDRESS_BASELINES,
-  pct,
-  programAddressBaselines,
-  programModels,
-  programRows,
-  randomBranch,
-  type Study,
-  type TestProgram,
-  type TestProgramSizes,
-} from "../lib/experiments/mod.ts";
+import * as kit from "../lib/experiments/mod.ts";
 import { LSTM_PREDICTOR } from "../lib/baselines/mod.ts";
 
 /** History counts as failing within `nearChance` of chance; NCF's margin for a yes is `beatsBy`. */
 const THRESHOLDS = { nearChance: 0.1, beatsBy: 0.2 };
 
 /** Sizes of the two programs and their training (small datasets need more epochs than the suite). */
-export interface Sizes extends TestProgramSizes {
+export interface Sizes extends kit.TestProgramSizes {
   branchTraining: Omit<TrainOptions, "seed">;
   addressTraining: Omit<TrainOptions, "seed">;
 }
-type Data = { rb: TestProgram; lc: TestProgram };
-type Baselines = Awaited<ReturnType<typeof programAddressBaselines>> & { branch: BranchBaselines };
+type Data = { rb: kit.TestProgram; lc: kit.TestProgram };
+type Baselines = Awaited<ReturnType<typeof kit.programAddressBaselines>> & {
+  branch: kit.BranchBaselines;
+};
 
 /** Training of a small program's models: epochs, rate, patience (default: no early stop). */
 const training = (epochs: number, lr: number, patience = epochs) => ({
@@ -50,7 +29,7 @@ const training = (epochs: number, lr: number, patience = epochs) => ({
   patience,
 });
 
-const study: Study<Sizes, Data, Baselines> = {
+const study: kit.Study<Sizes, Data, Baselines> = {
   name: "history_failure",
   title: "Where history fails (paper 4.7)",
   measures:
@@ -79,33 +58,37 @@ const study: Study<Sizes, Data, Baselines> = {
     },
   },
   data: async ({ args, sizes }) => ({
-    rb: await randomBranch(args, sizes),
-    lc: await listChase(args, sizes),
+    rb: await kit.randomBranch(args, sizes),
+    lc: await kit.listChase(args, sizes),
   }),
   models: ({ sizes }, { rb, lc }) => [
-    ...programModels(rb, "branch", sizes.branchTraining),
-    ...programModels(lc, "address", sizes.addressTraining),
+    ...kit.programModels(rb, "branch", sizes.branchTraining),
+    ...kit.programModels(lc, "address", sizes.addressTraining),
   ],
   baselines: async ({ args, plan }, { rb, lc }) => ({
-    branch: await branchBaselines(rb.trace, rb.testFrom, rb.at, { quiet: args.quiet }),
-    ...await programAddressBaselines(lc, { lstm: plan.lstm, seeds: args.seeds, quiet: args.quiet }),
+    branch: await kit.branchBaselines(rb.trace, rb.testFrom, rb.at, { quiet: args.quiet }),
+    ...await kit.programAddressBaselines(lc, {
+      lstm: plan.lstm,
+      seeds: args.seeds,
+      quiet: args.quiet,
+    }),
   }),
   score: ({ ctx: { args }, data: { rb, lc }, models, baselines }) => [
-    ...programRows(rb, branchHits(rb, baselines.branch, models), args.seeds),
-    ...programRows(lc, addressHits(lc, baselines, models, args.seeds), args.seeds),
+    ...kit.programRows(rb, kit.branchHits(rb, baselines.branch, models), args.seeds),
+    ...kit.programRows(lc, kit.addressHits(lc, baselines, models, args.seeds), args.seeds),
   ],
   metrics: [{ name: "accuracy" }, { name: "chance" }],
   claims({ table, data }) {
-    const judge = (program: TestProgram, baselines: readonly string[]) => {
-      const c = judgeHistoryFailure(table, { program, baselines, ...THRESHOLDS });
+    const judge = (program: kit.TestProgram, baselines: readonly string[]) => {
+      const c = kit.judgeHistoryFailure(table, { program, baselines, ...THRESHOLDS });
       return {
-        history: `best history-based ${label(c.best)} ${(100 * c.bestValue).toFixed(1)}%`,
-        ncf: `NCF ${pct(c.ncf)}, static-only GNN ${pct(c.staticOnly)}`,
+        history: `best history-based ${kit.label(c.best)} ${(100 * c.bestValue).toFixed(1)}%`,
+        ncf: `NCF ${kit.pct(c.ncf)}, static-only GNN ${kit.pct(c.staticOnly)}`,
         verdict: c.verdict,
       };
     };
-    const rb = judge(data.rb, BRANCH_BASELINES);
-    const lc = judge(data.lc, [...ONLINE_ADDRESS_BASELINES, LSTM_PREDICTOR]);
+    const rb = judge(data.rb, kit.BRANCH_BASELINES);
+    const lc = judge(data.lc, [...kit.ONLINE_ADDRESS_BASELINES, LSTM_PREDICTOR]);
     return [
       {
         paper:

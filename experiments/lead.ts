@@ -1,48 +1,19 @@
 /**
- * Study `lead` (PAPER.md section 4, "Snapshot"): the paper takes the snapshot at the task
- * instruction, where real hardware would not have all values yet. The subset workloads of
- * `ablations` are traced again with the snapshot taken at the start of the basic block and K
- * instructions earlier (`lead=...`, into `data/cache/experiments/lead-traces/`); NCF is trained on
- * each and compared with lead 0 (the suite's traces) and the static-only GNN; at each lead, the
- * hybrid's whole-test-part MPKI (NCF on its sites, TAGE-SC-L 64KB elsewhere).
- *
+ * Study `lead` (PAPER.md section 4, "Snapshot"): the subset of `ablations` traced again with the
+ * snapshot taken earlier (into `data/cache/experiments/lead-traces/`); the suite's traces are lead 0.
  * @module
  */
 import { repoPath } from "../lib/common/mod.ts";
 import { TASK_BRANCH } from "../lib/graph/mod.ts";
-import {
-  addHybridMpki,
-  aheadVerdict,
-  type BranchBaselines,
-  branchBaselinesAt,
-  describeTraces,
-  gainVerdict,
-  GNN_COLUMNS,
-  gnnLineSeries,
-  gnnRows,
-  HYBRID_REFERENCE,
-  label,
-  leadMethod,
-  leadName,
-  meanStd,
-  pct,
-  perSeed,
-  relativeErrorReduction,
-  type ResultInput,
-  type Study,
-  type SuiteData,
-  suiteDataAtLead,
-  type TraceTests,
-  traceTests,
-} from "../lib/experiments/mod.ts";
+import * as kit from "../lib/experiments/mod.ts";
 import { SUBSET } from "./ablations.ts";
 
 type Sizes = { subset: string[]; leads: string[]; plan?: { maxPerSite: number } };
 /** Per lead (`"0"` first), its traces, dataset and branch test instances. */
-type Data = { lead: string; data: SuiteData & { dir: string }; tests: TraceTests[] }[];
+type Data = { lead: string; data: kit.SuiteData & { dir: string }; tests: kit.TraceTests[] }[];
 /** Per lead, the branch baselines of each trace at its test instances. */
-type Baselines = BranchBaselines[][];
-type Input = ResultInput<Sizes, Data, Baselines>;
+type Baselines = kit.BranchBaselines[][];
+type Input = kit.ResultInput<Sizes, Data, Baselines>;
 
 const LEADS = ["block", "8", "32", "128"];
 const BRANCH = "branch_misprediction_rate";
@@ -50,9 +21,9 @@ const LINE = "address_line_accuracy";
 
 /** The lead charts' x positions. */
 const leadPositions = ({ data }: Input) =>
-  data.map(({ lead }) => ({ label: leadName(lead), method: leadMethod(lead) }));
+  data.map(({ lead }) => ({ label: kit.leadName(lead), method: kit.leadMethod(lead) }));
 
-const study: Study<Sizes, Data, Baselines> = {
+const study: kit.Study<Sizes, Data, Baselines> = {
   name: "lead",
   title: "Snapshot lead",
   measures:
@@ -65,14 +36,14 @@ const study: Study<Sizes, Data, Baselines> = {
   async data(ctx) {
     const data: Data = [];
     for (const lead of ["0", ...ctx.sizes.leads]) {
-      const d = await suiteDataAtLead(ctx, ctx.sizes.subset, lead);
-      data.push({ lead, data: d, tests: traceTests(d, TASK_BRANCH) });
+      const d = await kit.suiteDataAtLead(ctx, ctx.sizes.subset, lead);
+      data.push({ lead, data: d, tests: kit.traceTests(d, TASK_BRANCH) });
     }
     return data;
   },
   models: (_ctx, data) => [
     ...data.map(({ lead, data }) => ({
-      method: leadMethod(lead),
+      method: kit.leadMethod(lead),
       dataset: data.dataset,
       spec: { addressHead: "absolute" as const },
     })),
@@ -85,55 +56,53 @@ const study: Study<Sizes, Data, Baselines> = {
   baselines: async (ctx, data) => {
     const out: Baselines = [];
     for (const { tests } of data) {
-      out.push(await branchBaselinesAt(tests, { quiet: ctx.args.quiet }));
+      out.push(await kit.branchBaselinesAt(tests, { quiet: ctx.args.quiet }));
     }
     return out;
   },
   score({ data, models, baselines }) {
-    const rows = gnnRows(data[0].data.traces, models);
+    const rows = kit.gnnRows(data[0].data.traces, models);
     data.forEach(({ lead, tests }, l) =>
-      addHybridMpki(rows, {
+      kit.addHybridMpki(rows, {
         tests,
         baselines: baselines[l],
-        models: models.filter((m) => m.method === leadMethod(lead)),
+        models: models.filter((m) => m.method === kit.leadMethod(lead)),
         withReference: l === 0,
       })
     );
     return rows;
   },
-  metrics: [...GNN_COLUMNS, { name: "trace_mpki", pool: { weight: "test_instructions" } }],
+  metrics: [...kit.GNN_COLUMNS, { name: "trace_mpki", pool: { weight: "test_instructions" } }],
   claims({ ctx, table }) {
-    const far = leadMethod(ctx.sizes.leads.at(-1) ?? "0");
-    const [farRates, zeroRates, staticRates] = [far, "ncf", "static-only"].map((m) =>
-      table.pooled(m, BRANCH)
-    );
-    const [farLines, zeroLines, staticLines] = [far, "ncf", "static-only"].map((m) =>
-      table.pooled(m, LINE)
-    );
-    const branchKept = perSeed(staticRates, farRates, relativeErrorReduction);
-    const lineKept = perSeed(farLines, staticLines, (f, s) => f - s);
-    const tageMpki = table.pooledMean(HYBRID_REFERENCE, "trace_mpki");
+    const far = kit.leadMethod(ctx.sizes.leads.at(-1) ?? "0");
+    const compared = (metric: string) =>
+      [far, "ncf", "static-only"].map((m) => table.pooled(m, metric));
+    const [farRates, zeroRates, staticRates] = compared(BRANCH);
+    const [farLines, zeroLines, staticLines] = compared(LINE);
+    const branchKept = kit.perSeed(staticRates, farRates, kit.relativeErrorReduction);
+    const lineKept = kit.perSeed(farLines, staticLines, (f, s) => f - s);
+    const tageMpki = table.pooledMean(kit.HYBRID_REFERENCE, "trace_mpki");
     const hybrid = ["0", ...ctx.sizes.leads].map((l) =>
-      `${leadName(l)} ${meanStd(table.pooled(leadMethod(l), "trace_mpki"))}`
+      `${kit.leadName(l)} ${kit.meanStd(table.pooled(kit.leadMethod(l), "trace_mpki"))}`
     );
     return [{
       paper:
         "(protocol) NCF's gain over the static code survives a snapshot taken early enough for hardware to have the values",
-      measured: `${label(far)}: branch misprediction ${pct(farRates, 2)} (lead 0: ${
-        pct(zeroRates, 2)
-      }, static-only ${pct(staticRates, 2)}), error reduction vs static-only ${
-        pct(branchKept)
-      }; line accuracy ${pct(farLines)} (lead 0: ${pct(zeroLines)}, static-only ${
-        pct(staticLines)
+      measured: `${kit.label(far)}: branch misprediction ${kit.pct(farRates, 2)} (lead 0: ${
+        kit.pct(zeroRates, 2)
+      }, static-only ${kit.pct(staticRates, 2)}), error reduction vs static-only ${
+        kit.pct(branchKept)
+      }; line accuracy ${kit.pct(farLines)} (lead 0: ${kit.pct(zeroLines)}, static-only ${
+        kit.pct(staticLines)
       })`,
-      reproduced: gainVerdict(perSeed(branchKept, lineKept, Math.min), 0),
+      reproduced: kit.gainVerdict(kit.perSeed(branchKept, lineKept, Math.min), 0),
     }, {
       paper:
         "(architect's view) The NCF + TAGE-SC-L 64KB hybrid keeps its MPKI below TAGE-SC-L's at that lead",
       measured: `whole test part: hybrid ${hybrid.join(", ")} MPKI vs TAGE-SC-L 64KB ${
         tageMpki.toFixed(3)
       }`,
-      reproduced: aheadVerdict(table.pooled(far, "trace_mpki"), tageMpki, 1),
+      reproduced: kit.aheadVerdict(table.pooled(far, "trace_mpki"), tageMpki, 1),
     }];
   },
   charts: [{
@@ -144,7 +113,7 @@ const study: Study<Sizes, Data, Baselines> = {
     caption:
       "Pooled accuracy against the snapshot lead; the flat lines are the static-only GNN (lead does not apply).",
     x: leadPositions,
-    series: gnnLineSeries("static-only"),
+    series: kit.gnnLineSeries("static-only"),
   }, {
     kind: "line",
     suffix: "_mpki",
@@ -157,7 +126,7 @@ const study: Study<Sizes, Data, Baselines> = {
     x: leadPositions,
     series: [
       { label: "NCF + TAGE-SC-L 64KB hybrid", metric: "trace_mpki", color: "#8c6d31" },
-      { label: "TAGE-SC-L 64KB", metric: "trace_mpki", method: HYBRID_REFERENCE },
+      { label: "TAGE-SC-L 64KB", metric: "trace_mpki", method: kit.HYBRID_REFERENCE },
     ],
   }],
   notes: ({ ctx }) => [
@@ -172,7 +141,7 @@ const study: Study<Sizes, Data, Baselines> = {
     leads: data.map((d) => ({
       lead: d.lead,
       traces: repoPath(d.data.dir),
-      perTrace: describeTraces(d.data.traces),
+      perTrace: kit.describeTraces(d.data.traces),
     })),
   }),
 };
