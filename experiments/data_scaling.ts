@@ -53,10 +53,7 @@ const study: kit.Study<Sizes, Data, kit.BranchBaselines[]> = {
       return best ? { ...r, metrics: { ...r.metrics, steps: best.steps } } : r;
     });
   },
-  metrics: [...kit.BRANCH_COLUMNS, {
-    name: "steps",
-    pool: { weight: "instances" },
-  }],
+  metrics: [...kit.BRANCH_COLUMNS, { name: "steps", pool: { weight: "instances" } }],
   claims({ table, data }) {
     const [first, last] = [data.sizes[0].n, data.sizes.at(-1)!.n];
     const hard = (n: number) => table.pooled(kit.perSiteMethod(n), "hard_misprediction_rate");
