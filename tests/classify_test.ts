@@ -21,7 +21,7 @@ import {
   classifyEmbedding,
   fitEmbeddingClassifier,
   programDataset,
-  programEmbeddings,
+  programSummaries,
   saveClassifierBundle,
 } from "../lib/algorithms/transfer.ts";
 import { programSamples } from "../lib/algorithms/weighting.ts";
@@ -102,13 +102,17 @@ Deno.test({
       const samples = programSamples(dataset, profiles, traced.map((_, k) => [k]), {
         perProgram: 8,
       });
-      const features = programEmbeddings(
+      const features = programSummaries(
         model,
         dataset,
         samples.map((s) => s.indices),
         { weights: samples.map((s) => s.weights) },
       );
       model.dispose();
+      // Mean, spread and maximum of the instances' embeddings, each of the hidden size.
+      assert.equal(features[0].length, 3 * 16);
+      const [mean, spread, max] = [0, 1, 2].map((k) => features[0].slice(16 * k, 16 * (k + 1)));
+      assert.ok(spread.every((s) => s >= 0) && max.every((m, h) => m >= mean[h] - 1e-6));
       const labels = traced.map((t) => t.program.class);
       const classifier = {
         ...fitEmbeddingClassifier(features, labels, 1),

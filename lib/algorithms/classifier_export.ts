@@ -20,7 +20,7 @@ import {
   calibrateClassifier,
   CLASSIFIER_BUNDLE_VERSION,
   programDataset,
-  programEmbeddings,
+  programSummaries,
   saveClassifierBundle,
   type WarningRates,
 } from "./transfer.ts";
@@ -51,7 +51,7 @@ function embedWeighted(
   samples: WeightedSample[],
   label: string | undefined,
 ) {
-  return programEmbeddings(model, dataset, samples.map((s) => s.indices), {
+  return programSummaries(model, dataset, samples.map((s) => s.indices), {
     weights: samples.map((s) => s.weights),
     label,
   });

@@ -27,7 +27,7 @@ import {
   DEFAULT_CLASSIFIER_DIR,
   loadClassifierBundle,
   programDataset,
-  programEmbeddings,
+  programSummaries,
   type WarningRates,
 } from "./transfer.ts";
 import { type FunctionShare, functionShares, sampleByExecution } from "./weighting.ts";
@@ -84,7 +84,7 @@ export async function classifyProgram(
     const model = await loadModel(bundle.model);
     model.checkDataset(dataset, tracePath);
     const [sample] = sampleByExecution(dataset, profiles, bundle.sampling);
-    const [embedding] = programEmbeddings(model, dataset, [sample.indices], {
+    const [embedding] = programSummaries(model, dataset, [sample.indices], {
       weights: [sample.weights],
     });
     model.dispose();

@@ -9,7 +9,7 @@
  * @module
  */
 import { basename } from "node:path";
-import { cachedJson } from "../experiments/cache.ts";
+import { cachedJson, hashOf } from "../experiments/cache.ts";
 import { label } from "../experiments/methods.ts";
 import type { ModelRequest, SeedModel } from "../experiments/models.ts";
 import type { MetricColumn } from "../experiments/pooling.ts";
@@ -25,7 +25,7 @@ import {
   type StudyData,
   type StudySizes,
 } from "./study_data.ts";
-import { classifyEmbedding, fitEmbeddingClassifier, programEmbeddings } from "./transfer.ts";
+import { classifyEmbedding, fitEmbeddingClassifier, programSummaries } from "./transfer.ts";
 
 /** The results' columns: test accuracy (%), and the training and test programs. */
 export const CLASSIFICATION_COLUMNS: MetricColumn[] = [
@@ -54,7 +54,7 @@ function frozenPredictions(
   split: ClassificationSplit,
   s: SplitScoring,
 ): string[] {
-  const features = programEmbeddings(model, s.data.dataset.dataset, s.samples, {
+  const features = programSummaries(model, s.data.dataset.dataset, s.samples, {
     label: s.quiet ? undefined : `embed, ${what} (${split.name}, seed ${split.seed})`,
   });
   const clf = fitEmbeddingClassifier(
@@ -76,8 +76,9 @@ async function endToEndPredictions(
   s: SplitScoring,
 ): Promise<string[]> {
   const key = {
-    version: 3,
+    version: 4,
     dataset: s.data.dataset.key,
+    samples: await hashOf(s.samples),
     trainIdx: split.trainIdx,
     testIdx: split.testIdx,
     seed: split.seed,

@@ -179,7 +179,7 @@ export function thinEvenly<T>(list: readonly T[], n: number): T[] {
   return Array.from({ length: n }, (_, k) => list[Math.floor(k * list.length / n)]);
 }
 
-/** Options of {@linkcode programEmbeddings}. */
+/** Options of {@linkcode programEmbeddings} and {@linkcode programSummaries}. */
 export interface EmbeddingOptions {
   /** Per program, its instances' weights (summing to 1); absent: equal weights. */
   weights?: readonly (readonly number[])[];
@@ -187,9 +187,26 @@ export interface EmbeddingOptions {
   label?: string;
 }
 
+/** The graph embeddings `[instances * H]` of every sampled instance, in order, by `pooling`. */
+function instanceEmbeddings(
+  model: NcfModel,
+  dataset: Dataset,
+  samples: readonly (readonly number[])[],
+  pooling: "mean" | "gated",
+  label?: string,
+): Float32Array {
+  const flat = samples.flat();
+  const progress = label === undefined
+    ? undefined
+    : new Progress({ label, total: flat.length, unit: "graphs" });
+  const emb = model.embed(dataset, flat, { pooling, onBatch: (n) => progress?.tick(n) });
+  progress?.finish();
+  return emb;
+}
+
 /**
- * One embedding per program: the mean (or, with `weights`, the weighted mean)
- * of the mean-pooled graph embeddings of its sampled instances.
+ * One embedding `[H]` per program: the mean (or, with `weights`, the weighted mean)
+ * of the mean-pooled graph embeddings of its sampled instances (what the end-to-end head reads).
  */
 export function programEmbeddings(
   model: NcfModel,
@@ -197,24 +214,53 @@ export function programEmbeddings(
   samples: readonly (readonly number[])[],
   { weights, label }: EmbeddingOptions = {},
 ): Float64Array[] {
-  const flat = samples.flat();
+  const emb = instanceEmbeddings(model, dataset, samples, "mean", label);
   const H = model.config.hidden;
-  const progress = label === undefined
-    ? undefined
-    : new Progress({ label, total: flat.length, unit: "graphs" });
-  const emb = model.embed(dataset, flat, { pooling: "mean", onBatch: (n) => progress?.tick(n) });
-  progress?.finish();
-  const out: Float64Array[] = [];
   let k = 0;
-  samples.forEach((s, p) => {
+  return samples.map((s, p) => {
     const v = new Float64Array(H);
     for (let j = 0; j < s.length; j++, k++) {
       const w = weights ? weights[p][j] : 1 / s.length;
       for (let h = 0; h < H; h++) v[h] += w * emb[k * H + h];
     }
-    out.push(v);
+    return v;
   });
-  return out;
+}
+
+/**
+ * One summary `[3H]` per program of its instances' graph embeddings (the model's gated readout,
+ * what its branch head reads): their (weighted) mean, (weighted) standard deviation and maximum.
+ * The frozen classifiers read it: a mean alone hides how a program's branches differ from each
+ * other, and the spread and extremes raised held-out accuracy on an inner validation split.
+ */
+export function programSummaries(
+  model: NcfModel,
+  dataset: Dataset,
+  samples: readonly (readonly number[])[],
+  { weights, label }: EmbeddingOptions = {},
+): Float64Array[] {
+  const emb = instanceEmbeddings(model, dataset, samples, "gated", label);
+  const H = model.config.hidden;
+  let k = 0;
+  return samples.map((s, p) => {
+    const w = (j: number) => weights ? weights[p][j] : 1 / s.length;
+    const out = new Float64Array(3 * H);
+    const [mean, spread, max] = [0, 1, 2].map((part) => out.subarray(part * H, (part + 1) * H));
+    max.fill(-Infinity);
+    for (let j = 0; j < s.length; j++) {
+      for (let h = 0; h < H; h++) {
+        const x = emb[(k + j) * H + h];
+        mean[h] += w(j) * x;
+        max[h] = Math.max(max[h], x);
+      }
+    }
+    for (let j = 0; j < s.length; j++) {
+      for (let h = 0; h < H; h++) spread[h] += w(j) * (emb[(k + j) * H + h] - mean[h]) ** 2;
+    }
+    for (let h = 0; h < H; h++) spread[h] = Math.sqrt(spread[h]);
+    k += s.length;
+    return out;
+  });
 }
 
 /** A softmax regression on standardised program embeddings, with what is needed to doubt it. */
@@ -414,7 +460,7 @@ export function calibrateClassifier(
 }
 
 /** Version of {@linkcode ClassifierBundle} this code reads. */
-export const CLASSIFIER_BUNDLE_VERSION = 2;
+export const CLASSIFIER_BUNDLE_VERSION = 3;
 
 /** What `deno task classify` loads: the pre-trained model's folder and the classifier on its embeddings. */
 export interface ClassifierBundle {
@@ -468,7 +514,7 @@ export async function loadClassifierBundle(dir: string): Promise<ClassifierBundl
   }
   if (bundle.version !== CLASSIFIER_BUNDLE_VERSION || !bundle.classifier.detector) {
     throw new UserError(
-      `${path} was written by an older version (no execution weighting or calibrated detector)`,
+      `${path} was written by an older version (its classifier reads other embeddings)`,
       "run `deno task classifier` again",
     );
   }
