@@ -204,6 +204,27 @@ function instanceEmbeddings(
   return emb;
 }
 
+/** Each program's instance embeddings (`[H]` views of `emb`, in sample order) and weights. */
+function programRows(
+  emb: Float32Array,
+  H: number,
+  samples: readonly (readonly number[])[],
+  weights?: readonly (readonly number[])[],
+): { rows: Float32Array[]; w: number[] }[] {
+  let k = 0;
+  return samples.map((s, p) => ({
+    rows: s.map(() => emb.subarray(H * k, H * ++k)),
+    w: s.map((_, j) => weights ? weights[p][j] : 1 / s.length),
+  }));
+}
+
+/** The weighted mean `[H]` of `rows`. */
+function weightedMean(rows: readonly Float32Array[], w: readonly number[], H: number) {
+  const v = new Float64Array(H);
+  rows.forEach((r, j) => r.forEach((x, h) => v[h] += w[j] * x));
+  return v;
+}
+
 /**
  * One embedding `[H]` per program: the mean (or, with `weights`, the weighted mean)
  * of the mean-pooled graph embeddings of its sampled instances (what the end-to-end head reads).
@@ -214,17 +235,9 @@ export function programEmbeddings(
   samples: readonly (readonly number[])[],
   { weights, label }: EmbeddingOptions = {},
 ): Float64Array[] {
-  const emb = instanceEmbeddings(model, dataset, samples, "mean", label);
   const H = model.config.hidden;
-  let k = 0;
-  return samples.map((s, p) => {
-    const v = new Float64Array(H);
-    for (let j = 0; j < s.length; j++, k++) {
-      const w = weights ? weights[p][j] : 1 / s.length;
-      for (let h = 0; h < H; h++) v[h] += w * emb[k * H + h];
-    }
-    return v;
-  });
+  const emb = instanceEmbeddings(model, dataset, samples, "mean", label);
+  return programRows(emb, H, samples, weights).map(({ rows, w }) => weightedMean(rows, w, H));
 }
 
 /**
@@ -239,27 +252,18 @@ export function programSummaries(
   samples: readonly (readonly number[])[],
   { weights, label }: EmbeddingOptions = {},
 ): Float64Array[] {
-  const emb = instanceEmbeddings(model, dataset, samples, "gated", label);
   const H = model.config.hidden;
-  let k = 0;
-  return samples.map((s, p) => {
-    const w = (j: number) => weights ? weights[p][j] : 1 / s.length;
-    const out = new Float64Array(3 * H);
-    const [mean, spread, max] = [0, 1, 2].map((part) => out.subarray(part * H, (part + 1) * H));
-    max.fill(-Infinity);
-    for (let j = 0; j < s.length; j++) {
-      for (let h = 0; h < H; h++) {
-        const x = emb[(k + j) * H + h];
-        mean[h] += w(j) * x;
+  const emb = instanceEmbeddings(model, dataset, samples, "gated", label);
+  return programRows(emb, H, samples, weights).map(({ rows, w }) => {
+    const mean = weightedMean(rows, w, H);
+    const spread = new Float64Array(H), max = new Float64Array(H).fill(-Infinity);
+    rows.forEach((r, j) =>
+      r.forEach((x, h) => {
+        spread[h] += w[j] * (x - mean[h]) ** 2;
         max[h] = Math.max(max[h], x);
-      }
-    }
-    for (let j = 0; j < s.length; j++) {
-      for (let h = 0; h < H; h++) spread[h] += w(j) * (emb[(k + j) * H + h] - mean[h]) ** 2;
-    }
-    for (let h = 0; h < H; h++) spread[h] = Math.sqrt(spread[h]);
-    k += s.length;
-    return out;
+      })
+    );
+    return Float64Array.from([...mean, ...spread.map(Math.sqrt), ...max]);
   });
 }
 
