@@ -1,126 +1,187 @@
 /**
  * The out-of-distribution detector (`lib/algorithms/ood.ts`) on synthetic
  * embeddings shaped like the corpus's: classes of implementations (groups) of
- * eight near-identical compilations each (2 compilers x 4 levels). Unseen groups of known classes must
- * rarely be flagged, points of unknown classes nearly always; the threshold
- * must follow the leave-one-group-out conformal rule (fitting it in-sample,
- * where a point's nearest neighbours are its own group, flags every unseen group).
+ * eight near-identical compilations each. Known and foreign classes differ in a
+ * few dimensions (what the detector must learn) and vary freely in the rest.
+ * Groups of foreign classes it never saw must nearly always be flagged, unseen
+ * groups of known classes rarely; the rates of `crossFittedWarnings` must be
+ * those of detectors that never saw the scored program.
  */
 import assert from "node:assert/strict";
-import { fitOodDetector, oodVerdict, outOfDistributionRate } from "../lib/algorithms/ood.ts";
+import {
+  crossFittedWarnings,
+  fitOodDetector,
+  oodVerdict,
+  outOfDistributionRate,
+} from "../lib/algorithms/ood.ts";
+import { softmaxProbabilities } from "../lib/algorithms/bag_of_opcodes.ts";
 import { calibrateClassifier } from "../lib/algorithms/transfer.ts";
 import { Rng } from "../lib/common/random.ts";
 
 const DIMS = 16;
+/** Dimensions 12..15 tell known (+2) from foreign (-2) classes. */
+const SIGNATURE = 12;
 
 function around(rng: Rng, center: readonly number[], spread: number): number[] {
   return center.map((c) => c + spread * rng.normal());
 }
 
-/** `classes` classes of `groups` groups of `members` points: class, group and member spreads. */
-function corpus(rng: Rng, classes: number, groups: number, members: number, prefix: string) {
-  const points: { x: number[]; group: string; label: string; index: number }[] = [];
+type Point = { x: number[]; group: string; label: string; index: number };
+
+/** `classes` classes of `groups` groups of `members` points; `side` +1 known, -1 foreign. */
+function corpus(rng: Rng, classes: number, groups: number, prefix: string, side: number) {
+  const points: Point[] = [];
   for (let c = 0; c < classes; c++) {
-    const classCenter = around(rng, new Array(DIMS).fill(0), 3);
+    const classCenter = around(rng, new Array(DIMS).fill(0), 3)
+      .map((v, j) => j < SIGNATURE ? v : 2 * side + 0.3 * rng.normal());
     for (let g = 0; g < groups; g++) {
-      const groupCenter = around(rng, classCenter, 1);
-      for (let m = 0; m < members; m++) {
-        points.push({
-          x: around(rng, groupCenter, 0.1),
-          group: `${prefix}${c}/${g}`,
-          label: `${prefix}${c}`,
-          index: g,
-        });
+      const groupCenter = around(rng, classCenter, 1)
+        .map((v, j) => j < SIGNATURE ? v : classCenter[j] + 0.3 * rng.normal());
+      for (let m = 0; m < 8; m++) {
+        const x = around(rng, groupCenter, 0.1);
+        points.push({ x, group: `${prefix}${c}/${g}`, label: `${prefix}${c}`, index: g });
       }
     }
   }
   return points;
 }
 
-Deno.test("ood: calibrated on held-out groups, it flags unknown classes and spares unseen groups", () => {
+const xs = (points: Point[]) => points.map((p) => p.x);
+
+Deno.test("ood: taught on some foreign classes, it flags new ones and spares unseen groups", () => {
   const rng = new Rng("ood-test");
-  const known = corpus(rng, 6, 6, 8, "class");
+  const known = corpus(rng, 6, 6, "class", 1);
   const train = known.filter((p) => p.index < 5);
   const unseen = known.filter((p) => p.index === 5);
-  const foreign = corpus(rng, 5, 2, 8, "foreign");
-  const detector = fitOodDetector(train.map((p) => p.x), train.map((p) => p.group), {
+  const taught = corpus(rng, 4, 1, "taught", -1);
+  const fresh = corpus(rng, 5, 2, "fresh", -1);
+  const detector = fitOodDetector({
+    known: xs(train),
     labels: train.map((p) => p.label),
+    foreign: xs(taught),
   });
-  assert.equal(detector.k, 5);
-  assert.equal(detector.calibration.groups, 30);
-  assert.ok(detector.calibration.aboveThreshold <= 0.1 + 1e-9);
-
-  const unseenRate = outOfDistributionRate(detector, unseen.map((p) => p.x));
-  const foreignRate = outOfDistributionRate(detector, foreign.map((p) => p.x));
-  console.log(`unseen groups flagged ${unseenRate}, unknown classes flagged ${foreignRate}`);
+  assert.deepEqual(detector.fittedOn, { known: 240, foreign: 32 });
+  assert.equal(detector.threshold, 0.5);
+  const unseenRate = outOfDistributionRate(detector, xs(unseen));
+  const freshRate = outOfDistributionRate(detector, xs(fresh));
+  console.log(`unseen groups flagged ${unseenRate}, new foreign classes flagged ${freshRate}`);
   assert.ok(unseenRate <= 0.2, `unseen groups of known classes flagged: ${unseenRate}`);
-  assert.ok(foreignRate >= 0.8, `points of unknown classes flagged: ${foreignRate}`);
+  assert.ok(freshRate >= 0.8, `new foreign classes flagged: ${freshRate}`);
 
-  // The nearest training programs of an unseen group are mostly of its own class.
-  const v = oodVerdict(detector, unseen[0].x);
-  assert.equal(v.nearest.length, 5);
-  assert.ok(v.nearest.filter((l) => l === unseen[0].label).length >= 3, v.nearest.join(","));
+  // The score is the two-class softmax's P(foreign) of the standardised embedding.
+  const v = oodVerdict(detector, fresh[0].x);
+  const z = fresh[0].x.map((x, j) => (x - detector.mean[j]) / detector.std[j]);
+  const p = softmaxProbabilities(detector.model, z);
+  assert.ok(Math.abs(v.score - p[detector.model.classes.indexOf("foreign")]) < 1e-12);
+  assert.equal(v.outside, v.score > 0.5);
+  // The nearest known programs of an unseen group are mostly of its own class.
+  const u = oodVerdict(detector, unseen[0].x);
+  assert.equal(u.nearest.length, 5);
+  assert.ok(u.nearest.filter((l) => l === unseen[0].label).length >= 3, u.nearest.join(","));
+});
 
-  // The threshold is the ceil((n + 1) 0.9)-th smallest leave-one-group-out 5-NN distance.
-  const z = train.map((p) => p.x.map((x, j) => (x - detector.mean[j]) / detector.std[j]));
-  const rms = (a: number[], b: number[]) =>
-    Math.sqrt(a.reduce((s, x, j) => s + (x - b[j]) ** 2, 0) / a.length);
-  const scores = z.map((x, i) =>
-    z.filter((_, j) => train[j].group !== train[i].group).map((y) => rms(x, y))
-      .sort((a, b) => a - b)[4]
-  ).sort((a, b) => a - b);
-  const expected = scores[Math.ceil((scores.length + 1) * 0.9) - 1];
-  assert.ok(Math.abs(detector.threshold - expected) < 1e-9, `${detector.threshold} != ${expected}`);
-
-  // A wrong rule (in-sample scores: each point's neighbours include its own group) sets the
-  // threshold at the spread of one group and flags nearly every unseen implementation.
-  const inSample = fitOodDetector(train.map((p) => p.x), train.map((_, i) => `point${i}`));
-  const wrongRate = outOfDistributionRate(inSample, unseen.map((p) => p.x));
-  console.log(`in-sample threshold: unseen groups flagged ${wrongRate}`);
-  assert.ok(wrongRate >= 0.8, `in-sample rule flagged only ${wrongRate}`);
+Deno.test("ood: the two sides weigh the same, however few the foreign programs", () => {
+  // 300 known and 10 foreign points from one distribution: nothing tells them apart, so
+  // P(foreign) is the prior, about 1/2 with equal weights (10/310 without).
+  const rng = new Rng("ood-balance");
+  const draw = (n: number) => Array.from({ length: n }, () => around(rng, [0, 0, 0, 0], 1));
+  const detector = fitOodDetector({
+    known: draw(300),
+    labels: new Array(300).fill("a"),
+    foreign: draw(10),
+  });
+  const scores = draw(200).map((x) => oodVerdict(detector, x).score);
+  const mean = scores.reduce((a, b) => a + b, 0) / scores.length;
+  assert.ok(mean > 0.3 && mean < 0.7, `mean P(foreign) ${mean}`);
 });
 
 Deno.test("ood: bad input is an error naming it", () => {
-  assert.throws(() => fitOodDetector([[0], [1]], ["a"]), /2 embeddings, 1 groups/);
-  assert.throws(() => fitOodDetector([[0], [1]], ["a", "a"]), /two groups/);
+  assert.throws(
+    () => fitOodDetector({ known: [[0], [1]], labels: ["a"], foreign: [[2]] }),
+    /2 known embeddings, 1 labels/,
+  );
+  assert.throws(
+    () => fitOodDetector({ known: [[0]], labels: ["a"], foreign: [] }),
+    /both sides \(1 known, 0 foreign\)/,
+  );
+  const one = { features: [[1]], groups: ["f"] };
+  assert.throws(
+    () =>
+      crossFittedWarnings({
+        known: [[0]],
+        labels: ["a"],
+        otherKnown: { features: [], groups: [], labels: [] },
+        foreign: one,
+        heldOut: [],
+      }),
+    /two groups/,
+  );
 });
 
-Deno.test("calibrateClassifier: rates from a split and foreign programs that take no part in a fit", () => {
+Deno.test("crossFittedWarnings: each program is scored by a detector fitted without it", () => {
+  const rng = new Rng("crossfit-test");
+  const known = corpus(rng, 6, 6, "class", 1);
+  const train = known.filter((p) => p.index < 5);
+  const heldOut = known.filter((p) => p.index === 5);
+  const other = corpus(rng, 3, 1, "class", 1);
+  const foreign = corpus(rng, 4, 1, "foreign", -1);
+  const data = {
+    known: xs(train),
+    labels: train.map((p) => p.label),
+    otherKnown: {
+      features: xs(other),
+      groups: other.map((p) => p.group),
+      labels: other.map((p) => p.label),
+    },
+    foreign: { features: xs(foreign), groups: foreign.map((p) => p.group) },
+    heldOut: xs(heldOut),
+  };
+  const warned = crossFittedWarnings(data);
+  assert.equal(warned.folds, 4);
+  assert.ok(warned.foreign.filter(Boolean).length / foreign.length >= 0.8);
+  // Fold 1: foreign group 1 and other-style group 1 (their groups' sorted ranks) left out.
+  const inFold = (p: Point) => p.group.endsWith("1/0");
+  const fold = fitOodDetector({
+    known: [...xs(train), ...xs(other.filter((p) => !inFold(p)))],
+    labels: [...train.map((p) => p.label), ...other.filter((p) => !inFold(p)).map((p) => p.label)],
+    foreign: xs(foreign.filter((p) => !inFold(p))),
+  });
+  foreign.forEach((p, i) => {
+    if (inFold(p)) assert.equal(warned.foreign[i], oodVerdict(fold, p.x).outside);
+  });
+  other.forEach((p, i) => {
+    if (inFold(p)) assert.equal(warned.otherKnown[i], oodVerdict(fold, p.x).outside);
+  });
+});
+
+Deno.test("calibrateClassifier: rates cross-fitted, classifier refitted on every program", () => {
   const rng = new Rng("calibrate-test");
-  const known = corpus(rng, 6, 7, 8, "class");
-  const foreign = corpus(rng, 4, 2, 8, "foreign");
+  const known = corpus(rng, 6, 7, "class", 1);
+  const foreign = corpus(rng, 4, 1, "foreign", -1);
   const outside = known.filter((p) => p.index === 6);
   const corpusPoints = known.filter((p) => p.index < 6);
   const trainIdx = corpusPoints.flatMap((p, i) => (p.index < 5 ? [i] : []));
   const testIdx = corpusPoints.flatMap((p, i) => (p.index === 5 ? [i] : []));
   const { classifier, rates } = calibrateClassifier({
-    features: corpusPoints.map((p) => p.x),
+    features: xs(corpusPoints),
     labels: corpusPoints.map((p) => p.label),
-    groups: corpusPoints.map((p) => p.group),
     trainIdx,
     testIdx,
-    foreign: foreign.map((p) => p.x),
-    outside: { features: outside.map((p) => p.x), labels: outside.map((p) => p.label) },
+    foreign: { features: xs(foreign), groups: foreign.map((p) => p.group) },
+    outside: {
+      features: xs(outside),
+      groups: outside.map((p) => p.group),
+      labels: outside.map((p) => p.label),
+    },
   });
   console.log(JSON.stringify(rates));
   assert.equal(rates.known.programs, 48);
-  assert.equal(rates.foreign.programs, 64);
+  assert.equal(rates.foreign.programs, 32);
   assert.equal(rates.outside!.programs, 48);
   assert.ok(rates.known.accuracy >= 0.9 && rates.outside!.accuracy >= 0.9);
   assert.ok(rates.foreign.warned >= 0.8);
-  // The rates are those of a detector fitted on the split's training programs only.
-  const fitted = fitOodDetector(
-    trainIdx.map((i) => corpusPoints[i].x),
-    trainIdx.map((i) => corpusPoints[i].group),
-  );
-  assert.equal(
-    rates.known.warned,
-    outOfDistributionRate(fitted, testIdx.map((i) => corpusPoints[i].x)),
-  );
-  assert.equal(rates.outside!.warned, outOfDistributionRate(fitted, outside.map((p) => p.x)));
-  assert.equal(rates.foreign.warned, outOfDistributionRate(fitted, foreign.map((p) => p.x)));
-  // The classifier classify uses is refitted on every corpus program.
-  assert.equal(classifier.detector!.reference.length, corpusPoints.length);
-  assert.equal(classifier.detector!.calibration.groups, 36);
+  assert.ok(rates.known.warned <= 0.2 && rates.outside!.warned <= 0.2);
+  // classify's detector is fitted on the corpus and the outside programs against the foreign ones.
+  assert.deepEqual(classifier.detector!.fittedOn, { known: 336, foreign: 32 });
   assert.ok(classifier.temperature! > 0);
 });

@@ -92,6 +92,8 @@ export interface SoftmaxOptions {
   l2?: number;
   /** Seed of the initial weights (default 1). */
   seed?: Seed;
+  /** Weight of each sample in the loss (default: equal); normalised to sum to 1. */
+  sampleWeights?: readonly number[];
 }
 
 /** A multinomial logistic regression. */
@@ -143,7 +145,7 @@ export function predictSoftmax(model: SoftmaxModel, x: ArrayLike<number>): strin
 
 /**
  * Trains a multinomial logistic regression: softmax cross-entropy (mean over
- * samples) plus `l2/2 * |W|^2`, minimised by full-batch Adam from small seeded
+ * samples, or weighted by `sampleWeights`) plus `l2/2 * |W|^2`, minimised by full-batch Adam from small seeded
  * random weights. Deterministic for a given seed.
  */
 export function trainSoftmax(
@@ -173,6 +175,10 @@ export function trainSoftmax(
   const beta1 = 0.9, beta2 = 0.999, eps = 1e-8;
   const p = new Float64Array(k);
   const n = features.length;
+  // Sample i's loss is divided by this: n, or the weights' sum over its weight.
+  const sampleWeights = options.sampleWeights;
+  const total = sampleWeights?.reduce((a, b) => a + b, 0) ?? n;
+  const divisor = (i: number) => sampleWeights ? total / sampleWeights[i] : n;
   for (let step = 1; step <= epochs; step++) {
     const [gw, gb] = grads;
     for (let j = 0; j < gw.length; j++) gw[j] = l2 * weights[j];
@@ -181,8 +187,9 @@ export function trainSoftmax(
       const x = features[i];
       logitsInto(model, x, p);
       p[y[i]] -= 1;
+      const d = divisor(i);
       for (let c = 0; c < k; c++) {
-        const g = p[c] / n;
+        const g = p[c] / d;
         gb[c] += g;
         for (let j = 0; j < dims; j++) gw[c * dims + j] += g * x[j];
       }

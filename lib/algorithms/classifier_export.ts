@@ -2,8 +2,9 @@
  * The classifier `deno task classify` uses, exported from the algorithm-classification study's
  * pre-trained model (`deno task classifier`): the frozen seed-1 NCF of the held-out-implementation
  * split, softmax regression on execution-weighted whole-executable embeddings of every corpus
- * program, a temperature and the k-NN out-of-distribution detector (`ood.ts`), with the rates of
- * its warning measured on programs it has not seen.
+ * program, a temperature and the out-of-distribution detector (`ood.ts`, taught on the corpus and
+ * the outside programs against the foreign ones), with the rates of its warning measured on
+ * programs it has not seen.
  *
  * Not re-exported from `mod.ts`: it loads TensorFlow.js.
  *
@@ -80,9 +81,9 @@ async function embedStandalone(built: StandaloneProgram[], what: string, o: Clas
 
 /**
  * Fits, calibrates and writes the classifier bundle into `o.out` (the model copied beside it):
- * the temperature and the warning rates come from the softmax and the detector fitted without
- * the split's held-out implementations (threshold from leave-one-implementation-out scores), the
- * programs written outside the corpus and the foreign programs (neither takes part in any fit).
+ * the temperature and the warning rates come from `calibrateClassifier` (the softmax and the
+ * detector fitted without the split's held-out implementations; each outside and foreign program
+ * scored by a detector fitted without it).
  */
 export async function exportClassifier(
   o: ClassifierExport,
@@ -96,21 +97,25 @@ export async function exportClassifier(
   const { classifier, rates } = calibrateClassifier({
     features: embedWeighted(o.model.model, dataset, whole, o.quiet ? undefined : "embed, corpus"),
     labels: o.programs.map((p) => p.class),
-    groups: o.programs.map((p) => `${p.class}/${p.implementation}`),
     trainIdx: o.split.trainIdx,
     testIdx: o.split.testIdx,
-    foreign: await embedStandalone(foreign, "foreign programs", o),
+    foreign: {
+      features: await embedStandalone(foreign, "foreign programs", o),
+      groups: foreign.map((p) => p.name),
+    },
     outside: {
       features: await embedStandalone(outside, "outside programs", o),
+      groups: outside.map((p) => p.name),
       labels: outside.map((p) => p.class),
     },
   });
   const names = (list: StandaloneProgram[]) => [...new Set(list.map((f) => f.name))].join(", ");
+  const folds = new Set(foreign.map((f) => f.name)).size;
   const warningRates: WarningRates = {
     ...rates,
     measuredOn: `the same pipeline with the softmax and the detector fitted without the held-out ` +
-      `implementations of seed ${o.split.seed} (detector threshold: the conformal 90% quantile of ` +
-      `leave-one-implementation-out 5-NN distances of the training programs); foreign programs: ` +
+      `implementations of seed ${o.split.seed}, and each foreign or outside program scored by a ` +
+      `detector fitted without it (${folds} folds; warning: P(foreign) > 0.5); foreign programs: ` +
       `${names(foreign)} (data/algorithms/foreign/); programs written outside the corpus: ` +
       `${names(outside)} (data/algorithms/outside/); gcc-12 and clang at ${levels.join("/")}`,
   };

@@ -6,8 +6,8 @@
  * sites (not libraries), samples and weights them by how often their code ran
  * (`weighting.ts`), embeds them with the pre-trained NCF model, and prints the
  * classifier's probability per class, the functions the answer rests on, and
- * whether the program looks like the training programs at all (the calibrated
- * detector of `ood.ts`), with that warning's measured rates.
+ * whether it may implement none of the classes (the detector of `ood.ts`),
+ * with that warning's measured rates.
  *
  * `DIR` (default `results/algorithms/classifier`) is what `deno task classifier`
  * (`experiments/classifier.ts`) writes.
@@ -132,9 +132,8 @@ export function formatClassification(r: ProgramClassification): string {
     }; measured test accuracy of this method: ${r.bundle.measuredAccuracy}`,
     ...(r.ood
       ? [
-        `distance to the ${r.ood.nearest.length}th nearest training program: ` +
-        `${r.ood.score.toFixed(2)} (calibrated threshold ${r.ood.threshold.toFixed(2)}); ` +
-        `nearest training programs: ${r.ood.nearest.join(", ")}`,
+        `out-of-distribution detector: P(foreign) = ${r.ood.score.toFixed(2)} (warns above ` +
+        `${r.ood.threshold}); nearest training programs: ${r.ood.nearest.join(", ")}`,
       ]
       : []),
     "probabilities:",
@@ -152,7 +151,7 @@ export function formatClassification(r: ProgramClassification): string {
 const USAGE = `usage: deno task classify [options] -- PROGRAM [ARGS...]
   Traces PROGRAM with ARGS, embeds its own code's branches with the pre-trained NCF model and
   prints the predicted algorithm class, a probability per class, the functions the answer rests
-  on, and a calibrated warning when the program looks like none of the classes (lib/algorithms/README.md).
+  on, and a warning when the program may implement none of the classes (lib/algorithms/README.md).
   --model DIR    the saved classifier (default ${DEFAULT_CLASSIFIER_DIR}, written by
                  deno task classifier)
   --trace FILE   keep the program's trace in FILE (default: a temporary file, removed)

@@ -4,8 +4,8 @@
  * (mean pooling of the final node states) of its sampled branch instances
  * inside its own code, weighted by how often their code runs
  * (`weighting.ts`); a softmax regression on standardised embeddings names the
- * class, and a k-nearest-neighbour detector (`ood.ts`) says when a program
- * looks like none of the training programs. Used by
+ * class, and a detector taught on foreign programs (`ood.ts`) says when a
+ * program may implement none of the classes. Used by
  * the algorithm-classification study (`study_data.ts`, `study_scoring.ts`),
  * `deno task classifier` (`classifier_export.ts`) and `deno task classify`
  * (`classify.ts`).
@@ -23,7 +23,9 @@ import { BRANCH, openTrace } from "../trace/mod.ts";
 import { type SoftmaxModel, softmaxProbabilities, trainSoftmax } from "./bag_of_opcodes.ts";
 import { type AlgorithmSymbol, inAlgorithm } from "./functions.ts";
 import {
+  crossFittedWarnings,
   fitOodDetector,
+  type GroupedEmbeddings,
   type OodDetector,
   type OodOptions,
   type OodVerdict,
@@ -278,7 +280,7 @@ export interface EmbeddingClassifier {
    * with T fitted on programs the classifier did not see ({@linkcode fitTemperature}).
    */
   temperature?: number;
-  /** Out-of-distribution test on the same embeddings (`ood.ts`), fitted on its training programs. */
+  /** Out-of-distribution test on the same embeddings (`ood.ts`). */
   detector?: OodDetector;
 }
 
@@ -358,20 +360,14 @@ export function classifyEmbedding(c: EmbeddingClassifier, x: ArrayLike<number>):
 
 /**
  * Why a classification should not be trusted, in words (empty: no warning):
- * the out-of-distribution test found the program farther from the training
- * programs than the threshold its calibration fixed.
+ * the out-of-distribution detector finds the program more likely foreign than known.
  */
 export function classificationWarnings(c: Classification): string[] {
   if (!c.ood?.outside) return [];
-  const counts = new Map<string, number>();
-  for (const l of c.ood.nearest) counts.set(l, (counts.get(l) ?? 0) + 1);
-  const near = [...counts.entries()].sort((a, b) => b[1] - a[1])
-    .map(([l, n]) => `${n} ${l}`).join(", ");
   return [
-    `out of distribution: the distance to the ${c.ood.nearest.length}th nearest training ` +
-    `program is ${c.ood.score.toFixed(2)}, above the calibrated threshold ` +
-    `${c.ood.threshold.toFixed(2)} (nearest programs: ${near}); it may implement none of the ` +
-    `known classes`,
+    `out of distribution: the detector taught on programs of no known class gives ` +
+    `P(foreign) = ${c.ood.score.toFixed(2)}, above ${c.ood.threshold}; it may implement none of ` +
+    `the known classes`,
   ];
 }
 
@@ -389,82 +385,98 @@ export interface WarningRates {
 
 /** What {@linkcode calibrateClassifier} fits and measures on. */
 export interface CalibrationData {
-  /** Embeddings of the corpus programs, their classes and their groups (implementations). */
+  /** Embeddings of the corpus programs and their classes. */
   features: readonly ArrayLike<number>[];
   labels: readonly string[];
-  groups: readonly string[];
   /** One split by implementation: the programs to fit on and the held-out ones to measure on. */
   trainIdx: readonly number[];
   testIdx: readonly number[];
-  /** Embeddings of programs implementing none of the classes (measured on, never fitted). */
-  foreign: readonly ArrayLike<number>[];
-  /** Programs of known classes written outside the corpus (measured on, never fitted). */
-  outside?: { features: readonly ArrayLike<number>[]; labels: readonly string[] };
+  /** Programs implementing none of the classes, grouped by program. */
+  foreign: GroupedEmbeddings;
+  /** Programs of known classes written outside the corpus, grouped by program. */
+  outside?: GroupedEmbeddings & { labels: readonly string[] };
   /** Seed of the softmax regressions (default 1). */
   seed?: number;
-  /** Detector options (default k = 5, conformal quantile 0.9). */
-  ood?: Omit<OodOptions, "labels">;
+  /** Detector options. */
+  ood?: OodOptions;
 }
 
+const share = (flags: readonly boolean[]) =>
+  flags.filter(Boolean).length / Math.max(1, flags.length);
+
 /**
- * The classifier `classify` uses and how far to trust it, by a rule fixed here:
- * a softmax and a detector fitted on the training programs of one split only
- * give the temperature (fitted on the held-out programs' probabilities) and the
- * measured rates (held-out, outside and foreign programs; none of the latter
- * two take part in any fit); the returned classifier is then refitted on every
- * corpus program, with that temperature and a detector fitted on every program.
+ * The classifier `classify` uses and how far to trust it, by a rule fixed here.
+ * A softmax fitted on one split's training programs gives the temperature
+ * (fitted on the held-out programs' probabilities) and the share named right
+ * (held-out and outside programs). The detector's warning rates are
+ * cross-fitted (`crossFittedWarnings`): the held-out implementations never
+ * take part in a fit, and each outside or foreign program is scored by a
+ * detector fitted without its program. The returned classifier is refitted
+ * on every program: the softmax on the corpus, with that temperature, and the
+ * detector on the corpus and the outside programs against the foreign ones.
  */
 export function calibrateClassifier(
   data: CalibrationData,
 ): { classifier: EmbeddingClassifier; rates: Omit<WarningRates, "measuredOn"> } {
   const seed = data.seed ?? 1;
   const pick = <T>(list: readonly T[], idx: readonly number[]) => idx.map((i) => list[i]);
-  const trainLabels = pick(data.labels, data.trainIdx);
-  const heldOut = fitEmbeddingClassifier(pick(data.features, data.trainIdx), trainLabels, seed);
+  const heldOut = fitEmbeddingClassifier(
+    pick(data.features, data.trainIdx),
+    pick(data.labels, data.trainIdx),
+    seed,
+  );
   const byClass = (c: Classification) => {
     const p = Object.fromEntries(c.probabilities);
     return heldOut.softmax.classes.map((cls) => p[cls]);
   };
-  const temperature = fitTemperature(
+  heldOut.temperature = fitTemperature(
     data.testIdx.map((i) => byClass(classifyEmbedding(heldOut, data.features[i]))),
     data.testIdx.map((i) => heldOut.softmax.classes.indexOf(data.labels[i])),
   );
-  heldOut.temperature = temperature;
-  heldOut.detector = fitOodDetector(
-    pick(data.features, data.trainIdx),
-    pick(data.groups, data.trainIdx),
-    { ...data.ood, labels: trainLabels },
-  );
-  const measure = (features: readonly ArrayLike<number>[], labels?: readonly string[]) => {
-    const results = features.map((f) => classifyEmbedding(heldOut, f));
-    return {
-      warned: results.filter((c) => classificationWarnings(c).length > 0).length /
-        Math.max(1, results.length),
-      programs: results.length,
-      accuracy: labels
-        ? results.filter((c, k) => c.predicted === labels[k]).length / Math.max(1, results.length)
-        : NaN,
-    };
-  };
-  const known = measure(pick(data.features, data.testIdx), pick(data.labels, data.testIdx));
-  const foreign = measure(data.foreign);
+  const namedRight = (features: readonly ArrayLike<number>[], labels: readonly string[]) =>
+    share(features.map((f, k) => classifyEmbedding(heldOut, f).predicted === labels[k]));
+  const outside = data.outside ?? { features: [], groups: [], labels: [] };
+  const warned = crossFittedWarnings({
+    known: pick(data.features, data.trainIdx),
+    labels: pick(data.labels, data.trainIdx),
+    otherKnown: outside,
+    foreign: data.foreign,
+    heldOut: pick(data.features, data.testIdx),
+  }, data.ood);
+  const testLabels = pick(data.labels, data.testIdx);
   const classifier: EmbeddingClassifier = {
     ...fitEmbeddingClassifier(data.features, data.labels, seed),
-    temperature,
-    detector: fitOodDetector(data.features, data.groups, { ...data.ood, labels: data.labels }),
+    temperature: heldOut.temperature,
+    detector: fitOodDetector({
+      known: [...data.features, ...outside.features],
+      labels: [...data.labels, ...outside.labels],
+      foreign: data.foreign.features,
+    }, data.ood),
   };
   return {
     classifier,
     rates: {
-      known,
-      foreign: { warned: foreign.warned, programs: foreign.programs },
-      ...(data.outside ? { outside: measure(data.outside.features, data.outside.labels) } : {}),
+      known: {
+        warned: warned.heldOut,
+        programs: data.testIdx.length,
+        accuracy: namedRight(pick(data.features, data.testIdx), testLabels),
+      },
+      foreign: { warned: share(warned.foreign), programs: data.foreign.features.length },
+      ...(data.outside
+        ? {
+          outside: {
+            warned: share(warned.otherKnown),
+            programs: outside.features.length,
+            accuracy: namedRight(outside.features, outside.labels),
+          },
+        }
+        : {}),
     },
   };
 }
 
 /** Version of {@linkcode ClassifierBundle} this code reads. */
-export const CLASSIFIER_BUNDLE_VERSION = 3;
+export const CLASSIFIER_BUNDLE_VERSION = 4;
 
 /** What `deno task classify` loads: the pre-trained model's folder and the classifier on its embeddings. */
 export interface ClassifierBundle {
