@@ -7,9 +7,8 @@
  *
  * @module
  */
-import { runMain, UserError } from "../lib/common/mod.ts";
+import { DEFAULT_CLASSIFIER_DIR, runMain, UserError } from "../lib/common/mod.ts";
 import { exportStudyClassifier } from "../lib/algorithms/classifier_step.ts";
-import { DEFAULT_CLASSIFIER_DIR } from "../lib/algorithms/transfer.ts";
 import { parseExperimentArgs, STUDY_OPTIONS_HELP } from "../lib/experiments/mod.ts";
 import study from "./algorithm_classification.ts";
 

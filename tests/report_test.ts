@@ -337,6 +337,40 @@ Deno.test("report: a broken result file is shown as a problem, not a crash", asy
   }
 });
 
+Deno.test("report: the classifier's named-right and warning rates under its study", async () => {
+  const tmp = await Deno.makeTempDir({ prefix: "ncf_report_" });
+  const dir = join(tmp, "results");
+  try {
+    await writeExperimentMeta({
+      name: "algorithm_classification",
+      title: "Algorithm classification (TEST DATA)",
+      measures: "Fake.",
+      settings: {},
+      claims: [],
+      notes: [],
+    }, { dir });
+    const bundle = join(dir, "algorithms", "classifier");
+    await Deno.mkdir(bundle, { recursive: true });
+    await Deno.writeTextFile(
+      join(bundle, "classifier.json"),
+      JSON.stringify({
+        warningRates: {
+          known: { warned: 0.04, programs: 48, accuracy: 0.625 },
+          foreign: { warned: 0.73, programs: 48 },
+          measuredOn: "TEST DATA",
+        },
+      }),
+    );
+    const md = (await buildReport({ dir })).markdown;
+    assert.match(md, /### deno task classify: named right, and its warning/);
+    assert.match(md, /\| held-out implementations of the known classes \| 48 \| 4% \| 63% \|/);
+    assert.match(md, /\| foreign programs \(none of the classes\) \| 48 \| 73% \| — \|/);
+    assert.ok(!md.includes("written outside the corpus"), "no outside programs, no row");
+  } finally {
+    await Deno.remove(tmp, { recursive: true });
+  }
+});
+
 Deno.test("report CLI: a bad flag exits non-zero with the fix", async () => {
   const cli = new URL("../experiments/run.ts", import.meta.url).pathname;
   const { code, stderr } = await new Deno.Command(Deno.execPath(), {

@@ -7,8 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { ROOT } from "../lib/common/mod.ts";
-import { DEFAULT_CLASSIFIER_DIR } from "../lib/algorithms/transfer.ts";
+import { DEFAULT_CLASSIFIER_DIR, ROOT } from "../lib/common/mod.ts";
 import { studyCorpus } from "../lib/algorithms/study_data.ts";
 import study from "../experiments/algorithm_classification.ts";
 

@@ -8,7 +8,7 @@
  * @module
  */
 import { join } from "node:path";
-import { UserError } from "../common/mod.ts";
+import { DEFAULT_CLASSIFIER_DIR, UserError } from "../common/mod.ts";
 import type { ExperimentArgs } from "../experiments/config.ts";
 import { label } from "../experiments/methods.ts";
 import { jobsOf, trainedModels } from "../experiments/models.ts";
@@ -19,7 +19,6 @@ import { readResults, type ResultRow } from "../report/mod.ts";
 import { exportClassifier } from "./classifier_export.ts";
 import { SPLITS, type StudyData, type StudySizes } from "./study_data.ts";
 import { pretrainingRequests } from "./study_scoring.ts";
-import { DEFAULT_CLASSIFIER_DIR } from "./transfer.ts";
 
 /** The algorithm-classification study, as the export reads it. */
 export type ClassificationStudy = Study<StudySizes, StudyData, ResultRow[]>;

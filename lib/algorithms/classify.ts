@@ -15,7 +15,7 @@
  * @module
  */
 import { basename, join } from "node:path";
-import { ROOT, runMain, UserError } from "../common/mod.ts";
+import { DEFAULT_CLASSIFIER_DIR, ROOT, runMain, UserError } from "../common/mod.ts";
 import { initBackend, loadModel } from "../model/mod.ts";
 import { resolveProgram, traceProgram } from "../trace/mod.ts";
 import { DEFAULT_SNAPSHOTS } from "./corpus.ts";
@@ -24,7 +24,6 @@ import {
   classificationWarnings,
   type ClassifierBundle,
   classifyEmbedding,
-  DEFAULT_CLASSIFIER_DIR,
   loadClassifierBundle,
   programDataset,
   programSummaries,

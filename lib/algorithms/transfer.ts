@@ -499,9 +499,6 @@ export interface ClassifierBundle {
   measuredAccuracy: string;
 }
 
-/** The default classifier folder, written by the experiment. */
-export const DEFAULT_CLASSIFIER_DIR = "results/algorithms/classifier";
-
 /** Writes `classifier.json` into `dir`. */
 export async function saveClassifierBundle(dir: string, bundle: ClassifierBundle): Promise<string> {
   const path = join(dir, "classifier.json");

@@ -19,6 +19,9 @@ export const CACHE_DIR: string = join(ROOT, "data", "cache");
 /** Experiment outputs: CSV tables, charts, the report. */
 export const RESULTS_DIR: string = join(ROOT, "results");
 
+/** `deno task classify`'s classifier, relative to the repository (written by `deno task classifier`). */
+export const DEFAULT_CLASSIFIER_DIR = "results/algorithms/classifier";
+
 /** `path` relative to the repository when it is inside it (for reports and settings), else as is. */
 export function repoPath(path: string): string {
   const rel = relative(ROOT, resolve(path));

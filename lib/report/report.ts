@@ -8,7 +8,13 @@
  * @module
  */
 import { join } from "node:path";
-import { atomicWriteFile, mtimeOf, RESULTS_DIR, UserError } from "../common/mod.ts";
+import {
+  atomicWriteFile,
+  DEFAULT_CLASSIFIER_DIR,
+  mtimeOf,
+  RESULTS_DIR,
+  UserError,
+} from "../common/mod.ts";
 import {
   type Badge,
   type Block,
@@ -330,6 +336,43 @@ function experimentBlocks(exp: LoadedExperiment): Block[] {
   return blocks;
 }
 
+/** The study `deno task classifier` exports from: its section shows the classifier's rates. */
+const CLASSIFIER_STUDY = "algorithm_classification";
+
+type ClassifierRate = { warned: number; programs: number; accuracy?: number | null };
+
+/**
+ * `deno task classify`'s measured rates (named right, warned), from the bundle `deno task
+ * classifier` wrote beside the results (`<dir>/../results/algorithms/classifier/`); none when
+ * it has not been exported.
+ */
+async function classifierBlocks(dir: string): Promise<Block[]> {
+  const path = join(dir, "..", DEFAULT_CLASSIFIER_DIR, "classifier.json");
+  const rates: Record<string, ClassifierRate> & { measuredOn: string } | undefined = await Deno
+    .readTextFile(path).then((t) => JSON.parse(t).warningRates).catch(() => undefined);
+  if (!rates) return [];
+  const pct = (x?: number | null) =>
+    typeof x === "number" && Number.isFinite(x) ? `${(100 * x).toFixed(0)}%` : "—";
+  const rows = [
+    ["held-out implementations of the known classes", rates.known],
+    ["known classes, written outside the corpus", rates.outside],
+    ["foreign programs (none of the classes)", rates.foreign],
+  ].filter(([, r]) => r).map(([what, r]) => {
+    const rate = r as ClassifierRate;
+    return [what as string, String(rate.programs), pct(rate.warned), pct(rate.accuracy)];
+  });
+  return [
+    { kind: "heading", level: 3, text: "deno task classify: named right, and its warning" },
+    {
+      kind: "table",
+      header: ["programs", "binaries", "warned (out of distribution)", "named right"],
+      rows,
+      align: ["left", "right", "right", "right"],
+    },
+    { kind: "paragraph", text: [`Measured on ${rates.measuredOn}.`] },
+  ];
+}
+
 /** The headline table: every claim with the paper's number, ours and the verdict, linked to its section. */
 function headlineBlocks(
   experiments: readonly LoadedExperiment[],
@@ -388,6 +431,7 @@ export async function buildReport(options: ReportOptions = {}): Promise<BuiltRep
     order.map((name) => loadExperiment(dir, name, planned.find((p) => p.name === name))),
   );
   const setup = await readSetup({ dir });
+  const classifier = await classifierBlocks(dir);
 
   const ran = experiments.filter((e) => e.meta || e.table);
   const verdicts = experiments.flatMap((e) => e.meta?.claims ?? []).map((c) => c.reproduced);
@@ -428,7 +472,10 @@ export async function buildReport(options: ReportOptions = {}): Promise<BuiltRep
       ],
     },
     ...headlineBlocks(experiments, headlineCharts),
-    ...experiments.flatMap(experimentBlocks),
+    ...experiments.flatMap((e) => [
+      ...experimentBlocks(e),
+      ...(e.name === CLASSIFIER_STUDY && e.meta ? classifier : []),
+    ]),
     ...setupBlocks(setup),
   ];
   const doc: Document = {
