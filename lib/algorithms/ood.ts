@@ -64,7 +64,10 @@ export interface OodOptions {
 const FOREIGN = "foreign";
 const THRESHOLD = 0.5;
 
-function standardiser(features: readonly ArrayLike<number>[]) {
+/** Per-dimension mean and standard deviation (plus 1e-6) of `features`. */
+export function standardiser(
+  features: readonly ArrayLike<number>[],
+): { mean: number[]; std: number[] } {
   const dims = features[0].length;
   const mean = Array.from(
     { length: dims },
@@ -76,7 +79,8 @@ function standardiser(features: readonly ArrayLike<number>[]) {
   return { mean, std };
 }
 
-function standardise(d: { mean: number[]; std: number[] }, x: ArrayLike<number>): number[] {
+/** `x` standardised by a {@linkcode standardiser}. */
+export function standardise(d: { mean: number[]; std: number[] }, x: ArrayLike<number>): number[] {
   return d.mean.map((m, j) => (x[j] - m) / d.std[j]);
 }
 

@@ -30,6 +30,8 @@ import {
   type OodOptions,
   type OodVerdict,
   oodVerdict,
+  standardise,
+  standardiser,
 } from "./ood.ts";
 import type { ExecutionSampling, SiteProfile } from "./weighting.ts";
 
@@ -284,27 +286,15 @@ export interface EmbeddingClassifier {
   detector?: OodDetector;
 }
 
-function standardise(c: { mean: number[]; std: number[] }, x: ArrayLike<number>): Float64Array {
-  return Float64Array.from(c.mean, (m, j) => (x[j] - m) / c.std[j]);
-}
-
 /** Fits the standardisation and the softmax regression. */
 export function fitEmbeddingClassifier(
   features: readonly ArrayLike<number>[],
   labels: readonly string[],
   seed = 1,
 ): EmbeddingClassifier {
-  const dims = features[0].length;
-  const mean = Array.from(
-    { length: dims },
-    (_, j) => features.reduce((s, f) => s + f[j], 0) / features.length,
-  );
-  const std = mean.map((m, j) => {
-    const v = features.reduce((s, f) => s + (f[j] - m) ** 2, 0) / features.length;
-    return Math.sqrt(v) + 1e-6;
-  });
-  const z = features.map((f) => standardise({ mean, std }, f));
-  return { softmax: trainSoftmax(z, labels, { seed }), mean, std };
+  const scale = standardiser(features);
+  const z = features.map((f) => standardise(scale, f));
+  return { softmax: trainSoftmax(z, labels, { seed }), ...scale };
 }
 
 /** A classification with how much to trust it. */
