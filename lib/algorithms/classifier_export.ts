@@ -94,7 +94,7 @@ export async function exportClassifier(
   const levels = [...new Set(o.programs.map((p) => p.opt))].sort();
   const foreign = await buildForeignPrograms({ opts: levels, quiet: o.quiet });
   const outside = await buildOutsidePrograms({ opts: levels, quiet: o.quiet });
-  const { classifier, rates } = calibrateClassifier({
+  const { classifier, rates, folds } = calibrateClassifier({
     features: embedWeighted(o.model.model, dataset, whole, o.quiet ? undefined : "embed, corpus"),
     labels: o.programs.map((p) => p.class),
     trainIdx: o.split.trainIdx,
@@ -110,7 +110,6 @@ export async function exportClassifier(
     },
   });
   const names = (list: StandaloneProgram[]) => [...new Set(list.map((f) => f.name))].join(", ");
-  const folds = new Set(foreign.map((f) => f.name)).size;
   const warningRates: WarningRates = {
     ...rates,
     measuredOn: `the same pipeline with the softmax and the detector fitted without the held-out ` +

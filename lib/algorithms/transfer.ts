@@ -1,9 +1,10 @@
 /**
  * Transfer from branch prediction to algorithm classification (PAPER.md
- * section 4): a program's embedding is the (weighted) mean graph embedding
- * (mean pooling of the final node states) of its sampled branch instances
- * inside its own code, weighted by how often their code runs
- * (`weighting.ts`); a softmax regression on standardised embeddings names the
+ * section 4): a program is summarised by the graph embeddings of its sampled
+ * branch instances inside its own code, weighted by how often their code runs
+ * (`weighting.ts`): their mean, spread and maximum (`programSummaries`, what
+ * the frozen classifiers read) or their mean (`programEmbeddings`, what the
+ * end-to-end head reads); a softmax regression on standardised summaries names the
  * class, and a detector taught on foreign programs (`ood.ts`) says when a
  * program may implement none of the classes. Used by
  * the algorithm-classification study (`study_data.ts`, `study_scoring.ts`),
@@ -191,30 +192,24 @@ export interface EmbeddingOptions {
   label?: string;
 }
 
-/** The graph embeddings `[instances * H]` of every sampled instance, in order, by `pooling`. */
-function instanceEmbeddings(
+/**
+ * Embeds every sampled instance by `pooling` and returns, per program, its instances'
+ * embeddings (`[H]` rows, in sample order) and weights (equal when `weights` is absent).
+ */
+function programRows(
   model: NcfModel,
   dataset: Dataset,
   samples: readonly (readonly number[])[],
   pooling: "mean" | "gated",
-  label?: string,
-): Float32Array {
+  { weights, label }: EmbeddingOptions,
+): { rows: Float32Array[]; w: number[] }[] {
   const flat = samples.flat();
+  const H = model.config.hidden;
   const progress = label === undefined
     ? undefined
     : new Progress({ label, total: flat.length, unit: "graphs" });
   const emb = model.embed(dataset, flat, { pooling, onBatch: (n) => progress?.tick(n) });
   progress?.finish();
-  return emb;
-}
-
-/** Each program's instance embeddings (`[H]` views of `emb`, in sample order) and weights. */
-function programRows(
-  emb: Float32Array,
-  H: number,
-  samples: readonly (readonly number[])[],
-  weights?: readonly (readonly number[])[],
-): { rows: Float32Array[]; w: number[] }[] {
   let k = 0;
   return samples.map((s, p) => ({
     rows: s.map(() => emb.subarray(H * k, H * ++k)),
@@ -222,9 +217,9 @@ function programRows(
   }));
 }
 
-/** The weighted mean `[H]` of `rows`. */
-function weightedMean(rows: readonly Float32Array[], w: readonly number[], H: number) {
-  const v = new Float64Array(H);
+/** The weighted mean of `rows`. */
+function weightedMean(rows: readonly Float32Array[], w: readonly number[]) {
+  const v = new Float64Array(rows[0].length);
   rows.forEach((r, j) => r.forEach((x, h) => v[h] += w[j] * x));
   return v;
 }
@@ -237,11 +232,10 @@ export function programEmbeddings(
   model: NcfModel,
   dataset: Dataset,
   samples: readonly (readonly number[])[],
-  { weights, label }: EmbeddingOptions = {},
+  options: EmbeddingOptions = {},
 ): Float64Array[] {
-  const H = model.config.hidden;
-  const emb = instanceEmbeddings(model, dataset, samples, "mean", label);
-  return programRows(emb, H, samples, weights).map(({ rows, w }) => weightedMean(rows, w, H));
+  return programRows(model, dataset, samples, "mean", options)
+    .map(({ rows, w }) => weightedMean(rows, w));
 }
 
 /**
@@ -254,12 +248,11 @@ export function programSummaries(
   model: NcfModel,
   dataset: Dataset,
   samples: readonly (readonly number[])[],
-  { weights, label }: EmbeddingOptions = {},
+  options: EmbeddingOptions = {},
 ): Float64Array[] {
   const H = model.config.hidden;
-  const emb = instanceEmbeddings(model, dataset, samples, "gated", label);
-  return programRows(emb, H, samples, weights).map(({ rows, w }) => {
-    const mean = weightedMean(rows, w, H);
+  return programRows(model, dataset, samples, "gated", options).map(({ rows, w }) => {
+    const mean = weightedMean(rows, w);
     const spread = new Float64Array(H), max = new Float64Array(H).fill(-Infinity);
     rows.forEach((r, j) =>
       r.forEach((x, h) => {
@@ -407,7 +400,12 @@ const share = (flags: readonly boolean[]) =>
  */
 export function calibrateClassifier(
   data: CalibrationData,
-): { classifier: EmbeddingClassifier; rates: Omit<WarningRates, "measuredOn"> } {
+): {
+  classifier: EmbeddingClassifier;
+  rates: Omit<WarningRates, "measuredOn">;
+  /** Folds of the cross-fitted warning rates. */
+  folds: number;
+} {
   const seed = data.seed ?? 1;
   const pick = <T>(list: readonly T[], idx: readonly number[]) => idx.map((i) => list[i]);
   const heldOut = fitEmbeddingClassifier(
@@ -445,6 +443,7 @@ export function calibrateClassifier(
   };
   return {
     classifier,
+    folds: warned.folds,
     rates: {
       known: {
         warned: warned.heldOut,

@@ -353,14 +353,14 @@ async function classifierBlocks(dir: string): Promise<Block[]> {
   if (!rates) return [];
   const pct = (x?: number | null) =>
     typeof x === "number" && Number.isFinite(x) ? `${(100 * x).toFixed(0)}%` : "—";
-  const rows = [
+  const measured: [string, ClassifierRate | undefined][] = [
     ["held-out implementations of the known classes", rates.known],
     ["known classes, written outside the corpus", rates.outside],
     ["foreign programs (none of the classes)", rates.foreign],
-  ].filter(([, r]) => r).map(([what, r]) => {
-    const rate = r as ClassifierRate;
-    return [what as string, String(rate.programs), pct(rate.warned), pct(rate.accuracy)];
-  });
+  ];
+  const rows = measured.flatMap(([what, r]) =>
+    r ? [[what, String(r.programs), pct(r.warned), pct(r.accuracy)]] : []
+  );
   return [
     { kind: "heading", level: 3, text: "deno task classify: named right, and its warning" },
     {
