@@ -253,9 +253,9 @@ Deno.test("split by implementation: test implementations never appear in trainin
     }
     assert.equal(split.train.length + split.test.length, ITEMS.length);
     for (const cls of ["sort", "search", "graph"]) {
-      assert.equal(split.heldOut[cls].length, 1);
+      assert.equal(split.heldOut[cls].length, 2);
       // Both compilers of a held-out implementation are tested.
-      assert.equal(split.test.filter((i) => i.class === cls).length, 2);
+      assert.equal(split.test.filter((i) => i.class === cls).length, 4);
     }
   }
   assert.deepEqual(
@@ -263,6 +263,20 @@ Deno.test("split by implementation: test implementations never appear in trainin
     splitByImplementation([...ITEMS].reverse(), { seed: 7 }).heldOut,
   );
   assert.throws(() => splitByImplementation(ITEMS, { testPerClass: 4 }), UserError);
+  assert.throws(() => splitByImplementation(ITEMS, { seed: 0 }), RangeError);
+});
+
+Deno.test("split by implementation: seeds are folds, disjoint until a class runs out", () => {
+  const heldOut = (seed: number, testPerClass: number) =>
+    splitByImplementation(ITEMS, { seed, testPerClass }).heldOut;
+  for (const cls of ["sort", "search", "graph"]) {
+    // Four implementations, one per fold: seeds 1-4 test each once, seed 5 is seed 1 again.
+    const tested = [1, 2, 3, 4].flatMap((seed) => heldOut(seed, 1)[cls]);
+    assert.deepEqual([...tested].sort(), ["a", "b", "c", "d"]);
+    assert.deepEqual(heldOut(5, 1)[cls], heldOut(1, 1)[cls]);
+    // Two per fold: two folds, which together cover the class.
+    assert.deepEqual([...heldOut(1, 2)[cls], ...heldOut(2, 2)[cls]].sort(), ["a", "b", "c", "d"]);
+  }
 });
 
 Deno.test("split by compiler: train gcc, test clang", () => {

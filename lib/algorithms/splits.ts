@@ -6,7 +6,7 @@
  * @module
  */
 import { UserError } from "../common/mod.ts";
-import { Rng, type Seed } from "../common/random.ts";
+import { Rng } from "../common/random.ts";
 
 /** What a split needs to know about an item (a binary, a trace, a graph...). */
 export interface CorpusItem {
@@ -25,25 +25,35 @@ export interface Split<T> {
   description: string;
 }
 
+/** Implementations held out per class by default: two, so a seed tests 24 of the 12-class corpus's implementations. */
+export const HELD_OUT_PER_CLASS = 2;
+
 /** Options of {@linkcode splitByImplementation}. */
 export interface ImplementationSplitOptions {
-  /** Seed of the choice of held-out implementations (default 1). */
-  seed?: Seed;
-  /** Implementations held out per class (default 1). */
+  /** Which fold is held out: a positive integer (default 1). */
+  seed?: number;
+  /** Implementations held out per class (default {@linkcode HELD_OUT_PER_CLASS}). */
   testPerClass?: number;
 }
 
 /**
- * The held-out implementations of each class: `testPerClass` of them, chosen
- * by a seeded shuffle of the class's implementation names (sorted first, so the
- * choice does not depend on the items' order).
+ * The held-out implementations of each class: fold `seed` of a fixed shuffle of
+ * the class's implementation names (sorted first, so the choice does not depend
+ * on the items' order). Fold k is the k-th run of `testPerClass` names, so seeds
+ * 1, 2, ... hold out disjoint implementations until the class runs out of folds,
+ * then start over: every seed tests code the others did not.
  */
 export function heldOutImplementations(
   items: readonly CorpusItem[],
   options: ImplementationSplitOptions = {},
 ): Record<string, string[]> {
   const seed = options.seed ?? 1;
-  const testPerClass = options.testPerClass ?? 1;
+  const testPerClass = options.testPerClass ?? HELD_OUT_PER_CLASS;
+  if (!Number.isSafeInteger(seed) || seed < 1) {
+    throw new RangeError(
+      `the split's seed names a fold and must be a positive integer, got ${seed}`,
+    );
+  }
   const byClass = new Map<string, Set<string>>();
   for (const item of items) {
     if (!byClass.has(item.class)) byClass.set(item.class, new Set());
@@ -59,8 +69,10 @@ export function heldOutImplementations(
         "add implementations to the class or hold out fewer (testPerClass)",
       );
     }
-    const shuffled = new Rng(`${seed}/held-out/${cls}`).shuffle(implementations);
-    heldOut[cls] = shuffled.slice(0, testPerClass).sort();
+    const folds = Math.floor(implementations.length / testPerClass);
+    const start = ((seed - 1) % folds) * testPerClass;
+    const shuffled = new Rng(`held-out/${cls}`).shuffle(implementations);
+    heldOut[cls] = shuffled.slice(start, start + testPerClass).sort();
   }
   return heldOut;
 }
@@ -79,8 +91,10 @@ export function splitByImplementation<T extends CorpusItem>(
     name: "implementation",
     train: items.filter((item) => !isTest(item)),
     test: items.filter(isTest),
-    description: `held-out implementations (${options.testPerClass ?? 1} per class, seed ` +
-      `${options.seed ?? 1}): ` +
+    description:
+      `held-out implementations (${options.testPerClass ?? HELD_OUT_PER_CLASS} per class, fold ${
+        options.seed ?? 1
+      }): ` +
       Object.entries(heldOut).map(([cls, impls]) => `${cls}/${impls.join("+")}`).join(", "),
     heldOut,
   };
