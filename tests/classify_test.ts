@@ -4,7 +4,8 @@
  * programs (two classes, two input styles each), traced, embedded with
  * execution weighting by a GNN trained for one epoch, with a fixture detector;
  * classify then traces a stdin program and prints its class, the
- * functions the answer rests on and the warning's measured rates.
+ * functions the answer rests on and the warning's measured rates, the same
+ * whatever the binary's file is called and whatever the environment holds.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
@@ -15,6 +16,7 @@ import {
   generateInput,
   loadManifest,
 } from "../lib/algorithms/mod.ts";
+import { sandboxedArgs } from "../lib/algorithms/classify.ts";
 import { fitOodDetector } from "../lib/algorithms/ood.ts";
 import {
   CLASSIFIER_BUNDLE_VERSION,
@@ -25,7 +27,7 @@ import {
   saveClassifierBundle,
 } from "../lib/algorithms/transfer.ts";
 import { programSamples } from "../lib/algorithms/weighting.ts";
-import { ROOT } from "../lib/common/mod.ts";
+import { ROOT, UserError } from "../lib/common/mod.ts";
 import { DEFAULT_SPEC, DEFAULT_TRAIN_OPTIONS, initBackend, train } from "../lib/model/mod.ts";
 import { traceProgram } from "../lib/trace/mod.ts";
 import { ensureTracer } from "../lib/trace/testing.ts";
@@ -143,7 +145,10 @@ Deno.test({
         measuredAccuracy: "not measured (test fixture)",
       });
 
-      const classify = (stdin: string, binary: string) =>
+      const classify = (
+        binary: string,
+        run: { stdin?: string; args?: string[]; env?: Record<string, string> },
+      ) =>
         new Deno.Command(Deno.execPath(), {
           args: [
             "run",
@@ -151,17 +156,24 @@ Deno.test({
             "lib/algorithms/classify.ts",
             "--model",
             bundleDir,
-            "--stdin",
-            stdin,
+            ...(run.stdin ? ["--stdin", run.stdin] : []),
             "--",
             binary,
+            ...(run.args ?? []),
           ],
           cwd: ROOT,
+          env: run.env,
           stdout: "piped",
           stderr: "piped",
         }).output();
+      /** Classify's report without its first line (the program's path). */
+      const answer = (out: Deno.CommandOutput) => {
+        const shown = new TextDecoder().decode(out.stdout);
+        assert.equal(out.code, 0, `${shown}\n${new TextDecoder().decode(out.stderr)}`);
+        return shown.split("\n").slice(1).join("\n");
+      };
       const stdinProgram = traced[3];
-      const out = await classify(stdinProgram.input, stdinProgram.binary);
+      const out = await classify(stdinProgram.binary, { stdin: stdinProgram.input });
       const shown = new TextDecoder().decode(out.stdout);
       assert.equal(out.code, 0, `${shown}\n${new TextDecoder().decode(out.stderr)}`);
       console.log(shown);
@@ -171,12 +183,47 @@ Deno.test({
       assert.match(shown, /nearest training programs: /);
       assert.match(shown, /how far to trust the warning: on 0 programs implementing none/);
 
+      // The same binary under another name, with one more environment variable, gets the same
+      // answer: it is traced in a sandbox and sampled under a fixed name.
+      const renamed = join(tmp, "a-much-longer-name-for-the-same-binary");
+      await Deno.copyFile(stdinProgram.binary, renamed);
+      const again = await classify(renamed, {
+        stdin: stdinProgram.input,
+        env: { NCF_TEST_PADDING: "x".repeat(300) },
+      });
+      assert.equal(answer(again), answer(out));
+
+      // A program reading a file named by its argument: the file is copied into the sandbox.
+      const fileProgram = traced[0];
+      assert.match(
+        answer(await classify(fileProgram.binary, { args: [fileProgram.input] })),
+        /predicted class: (binary_search|insertion_sort)/,
+      );
+
       // A missing stdin file is an error that names it.
-      const missing = await classify(join(tmp, "nowhere.txt"), stdinProgram.binary);
+      const missing = await classify(stdinProgram.binary, { stdin: join(tmp, "nowhere.txt") });
       assert.notEqual(missing.code, 0);
       assert.match(new TextDecoder().decode(missing.stderr), /nowhere\.txt does not exist/);
     } finally {
       await Deno.remove(tmp, { recursive: true });
     }
   },
+});
+
+Deno.test("classify: argument files are copied into the sandbox as ./NAME; two of one name are an error", async () => {
+  const tmp = await Deno.makeTempDir({ prefix: "ncf-classify-args-" });
+  try {
+    for (const dir of ["a", "b", "inputs"]) await Deno.mkdir(join(tmp, dir));
+    for (const dir of ["a", "b"]) await Deno.writeTextFile(join(tmp, dir, "data.txt"), dir);
+    const inputs = join(tmp, "inputs");
+    const args = await sandboxedArgs(["-n", join(tmp, "a", "data.txt"), "3"], inputs);
+    assert.deepEqual(args, ["-n", "./data.txt", "3"]);
+    assert.equal(await Deno.readTextFile(join(inputs, "data.txt")), "a");
+    await assert.rejects(
+      () => sandboxedArgs([join(tmp, "a", "data.txt"), join(tmp, "b", "data.txt")], inputs),
+      UserError,
+    );
+  } finally {
+    await Deno.remove(tmp, { recursive: true });
+  }
 });

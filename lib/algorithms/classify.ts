@@ -1,8 +1,9 @@
 /**
  * `deno task classify [--model DIR] [--stdin FILE] -- PROGRAM [ARGS...]`:
- * which algorithm does a program implement? Traces the program (snapshots at
- * branches and loads, thinned per site, as the corpus; `--stdin` feeds a file
- * to its standard input), builds branch instances of its own executable's
+ * which algorithm does a program implement? Traces the program as the corpus
+ * was traced (snapshots at branches and loads, thinned per site; run
+ * reproducibly, see {@linkcode sandboxedArgs}; `--stdin` feeds a file to its
+ * standard input), builds branch instances of its own executable's
  * sites (not libraries), samples and weights them by how often their code ran
  * (`weighting.ts`), embeds them with the pre-trained NCF model, and prints the
  * classifier's probability per class, the functions the answer rests on, and
@@ -14,7 +15,7 @@
  *
  * @module
  */
-import { basename, join } from "node:path";
+import { basename, join, resolve } from "node:path";
 import { DEFAULT_CLASSIFIER_DIR, ROOT, runMain, UserError } from "../common/mod.ts";
 import { initBackend, loadModel } from "../model/mod.ts";
 import { resolveProgram, traceProgram } from "../trace/mod.ts";
@@ -30,6 +31,9 @@ import {
   type WarningRates,
 } from "./transfer.ts";
 import { type FunctionShare, functionShares, sampleByExecution } from "./weighting.ts";
+
+/** What the program is called while traced and sampled: its file name must not change the answer. */
+const SANDBOX_NAME = "program";
 
 /** Options of {@linkcode classifyProgram}. */
 export interface ClassifyOptions {
@@ -54,6 +58,36 @@ export interface ProgramClassification extends Classification {
   warnings: string[];
 }
 
+/**
+ * The program's arguments for a reproducible run (`lib/trace/sandbox.ts`), as the corpus,
+ * foreign and outside programs were traced: every argument naming a file is copied into
+ * `inputs` and becomes `./NAME`. Snapshot values include stack addresses, which shift with the
+ * environment and the strings on the stack; traced in the caller's shell, the same binary was
+ * named differently from two paths or with one more environment variable.
+ */
+export async function sandboxedArgs(args: readonly string[], inputs: string): Promise<string[]> {
+  const copied = new Map<string, string>();
+  const out: string[] = [];
+  for (const arg of args) {
+    const isFile = await Deno.stat(arg).then((s) => s.isFile, () => false);
+    if (!isFile) {
+      out.push(arg);
+      continue;
+    }
+    const name = basename(arg), from = resolve(arg);
+    if (copied.has(name) && copied.get(name) !== from) {
+      throw new UserError(
+        `two argument files share the name ${name}: ${copied.get(name)} and ${from}`,
+        "give the program's input files distinct names",
+      );
+    }
+    if (!copied.has(name)) await Deno.copyFile(from, join(inputs, name));
+    copied.set(name, from);
+    out.push(`./${name}`);
+  }
+  return out;
+}
+
 /** Traces, embeds and classifies one program run. */
 export async function classifyProgram(
   program: string,
@@ -63,12 +97,15 @@ export async function classifyProgram(
   // The program first: a wrong path is reported even when no classifier is saved yet.
   const binary = await resolveProgram(program);
   const bundle = await loadClassifierBundle(options.model ?? join(ROOT, DEFAULT_CLASSIFIER_DIR));
-  const tmp = options.trace ? undefined : await Deno.makeTempDir({ prefix: "ncf-classify-" });
-  const tracePath = options.trace ?? join(tmp!, "run.trace");
+  const tmp = await Deno.makeTempDir({ prefix: "ncf-classify-" });
+  const tracePath = options.trace ?? join(tmp, "run.trace");
+  const inputs = join(tmp, "inputs");
   try {
+    await Deno.mkdir(inputs);
     await traceProgram({
       program: binary,
-      args,
+      args: await sandboxedArgs(args, inputs),
+      reproducible: { inputs, name: SANDBOX_NAME },
       stdin: options.stdin,
       out: tracePath,
       snapshots: DEFAULT_SNAPSHOTS,
@@ -76,7 +113,8 @@ export async function classifyProgram(
       quiet: !options.verbose,
     });
     const { dataset, profiles } = await programDataset(
-      [{ name: basename(binary), input: "run", trace: tracePath, binary }],
+      // Named "program", not by its file: the name seeds which instances each site keeps.
+      [{ name: SANDBOX_NAME, input: "run", trace: tracePath, binary }],
       { maxPerSite: bundle.maxPerSite, quiet: true },
     );
     await initBackend();
@@ -97,7 +135,7 @@ export async function classifyProgram(
       warnings: classificationWarnings(c),
     };
   } finally {
-    if (tmp) await Deno.remove(tmp, { recursive: true }).catch(() => {});
+    await Deno.remove(tmp, { recursive: true }).catch(() => {});
   }
 }
 
@@ -151,6 +189,9 @@ const USAGE = `usage: deno task classify [options] -- PROGRAM [ARGS...]
   Traces PROGRAM with ARGS, embeds its own code's branches with the pre-trained NCF model and
   prints the predicted algorithm class, a probability per class, the functions the answer rests
   on, and a warning when the program may implement none of the classes (lib/algorithms/README.md).
+  PROGRAM runs as the corpus was traced: a fixed environment, a fixed path, and a fresh
+  working folder holding copies of the files ARGS name (which it sees as ./NAME); files it
+  writes there are discarded.
   --model DIR    the saved classifier (default ${DEFAULT_CLASSIFIER_DIR}, written by
                  deno task classifier)
   --trace FILE   keep the program's trace in FILE (default: a temporary file, removed)

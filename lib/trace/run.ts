@@ -54,9 +54,10 @@ export interface TraceOptions {
    * Run reproducibly (`sandbox.ts`): only a fixed environment plus `env`,
    * the program seen at a fixed-length path, in a fresh working folder
    * holding copies of the files of folder `inputs` (name them in `args`
-   * relative to it). Default: the caller's environment plus `env`, in `cwd`.
+   * relative to it), run by the name `name` (default: its own file name).
+   * Default: the caller's environment plus `env`, in `cwd`.
    */
-  reproducible?: { inputs?: string };
+  reproducible?: { inputs?: string; name?: string };
 }
 
 /** What a trace run produced. */
@@ -273,7 +274,7 @@ async function launch(
       },
     };
   }
-  const sandbox = await makeSandbox(program, TRACER_DIR, options.reproducible.inputs);
+  const sandbox = await makeSandbox(program, TRACER_DIR, options.reproducible);
   return {
     args: toolArgs(sandbox.program),
     options: {

@@ -13,7 +13,8 @@
  *   the caller adds; Valgrind adds `LD_PRELOAD` and `VALGRIND_LIB`, which
  *   point into the sandbox, and Debian's `valgrind` script adds `PWD` and a
  *   few fixed ones;
- * - its own path as `/tmp/ncf-run-NNNNNNNN/bin/NAME` (a link to the program;
+ * - its own path as `/tmp/ncf-run-NNNNNNNN/bin/NAME` (a link to the program,
+ *   NAME its file name unless the caller fixes one;
  *   the trace still names the real file, which Valgrind resolves);
  * - a fresh working folder `/tmp/ncf-run-NNNNNNNN/work` holding copies of its
  *   inputs, which its arguments name relative to it.
@@ -81,12 +82,13 @@ async function makeDir(): Promise<string> {
 /**
  * Makes a sandbox for `program` (an absolute path) traced with the tool in
  * `tracerDir`; the files of folder `inputs`, if given, are copied into its
- * working folder.
+ * working folder, and the program is linked as `name` (default: its own file
+ * name; a fixed name makes the run independent of what the file is called).
  */
 export async function makeSandbox(
   program: string,
   tracerDir: string,
-  inputs?: string,
+  { inputs, name = basename(program) }: { inputs?: string; name?: string } = {},
 ): Promise<Sandbox> {
   const dir = await makeDir();
   const remove = () => Deno.remove(dir, { recursive: true }).catch(() => {});
@@ -94,7 +96,7 @@ export async function makeSandbox(
     const work = join(dir, "work");
     await Deno.mkdir(join(dir, "bin"));
     await Deno.mkdir(work);
-    const linked = join(dir, "bin", basename(program));
+    const linked = join(dir, "bin", name);
     await Deno.symlink(program, linked);
     const valgrindLib = join(dir, "vg");
     await Deno.symlink(tracerDir, valgrindLib);
