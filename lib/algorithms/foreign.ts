@@ -1,11 +1,11 @@
 /**
  * Foreign programs (`data/algorithms/foreign/`): small, self-contained C
- * programs that implement none of the corpus's 12 classes (a sieve, Collatz
- * trajectories, a bit-serial CRC-32, the game of life, N-queens, a bytecode
- * interpreter, a hash table, the Mandelbrot set, run-length coding, Euclid's
- * gcd, base64, big-number Fibonacci). The algorithm-classification experiment
- * traces them to measure how often `deno task classify` warns on a program
- * outside its classes.
+ * programs that implement none of the corpus's 12 classes (arithmetic loops,
+ * bit twiddling, coding and compression, cellular automata, backtracking,
+ * parsers and interpreters, hashing, simulations, linked structures; the
+ * list is in `lib/algorithms/README.md`). `deno task classifier` teaches the
+ * out-of-distribution detector on them and measures how often `deno task
+ * classify` warns on a program outside its classes.
  *
  * They are built and traced by {@linkcode buildStandalone}: compiled like the
  * corpus, each binary traced once, whole run with no arguments (the program's

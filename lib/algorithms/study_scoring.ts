@@ -47,16 +47,42 @@ export interface SplitScoring {
 /** The test programs' predicted classes per method id. */
 export type Predictions = Record<string, string[]>;
 
-/** Softmax regression on standardised embeddings of `model`, fitted on the training programs. */
-function frozenPredictions(
+/** Where a frozen model's weights come from: a pre-trained model's folder, or a fresh seed. */
+type FrozenWeights = { dir: string } | { fresh: number };
+
+/**
+ * Every program's summary (`programSummaries`) by `model`, cached by the weights' origin (and, for
+ * fresh weights, the model's configuration, vocabulary included) so that a rerun resumes after it.
+ */
+async function frozenSummaries(
   model: NcfModel,
+  weights: FrozenWeights,
+  label: string | undefined,
+  s: SplitScoring,
+): Promise<Float64Array[]> {
+  const key = {
+    version: 1,
+    dataset: s.data.dataset.key,
+    samples: await hashOf(s.samples),
+    weights: "dir" in weights ? basename(weights.dir) : { ...weights, config: model.config },
+  };
+  const rows = await cachedJson("algorithm_classification/summaries", key, () =>
+    Promise.resolve(
+      programSummaries(model, s.data.dataset.dataset, s.samples, { label }).map((f) => [...f]),
+    ));
+  return rows.map((r) => Float64Array.from(r));
+}
+
+/** Softmax regression on standardised embeddings of `model`, fitted on the training programs. */
+async function frozenPredictions(
+  model: NcfModel,
+  weights: FrozenWeights,
   what: string,
   split: ClassificationSplit,
   s: SplitScoring,
-): string[] {
-  const features = programSummaries(model, s.data.dataset.dataset, s.samples, {
-    label: s.quiet ? undefined : `embed, ${what} (${split.name}, seed ${split.seed})`,
-  });
+): Promise<string[]> {
+  const label = s.quiet ? undefined : `embed, ${what} (${split.name}, seed ${split.seed})`;
+  const features = await frozenSummaries(model, weights, label, s);
   const clf = fitEmbeddingClassifier(
     split.trainIdx.map((i) => features[i]),
     split.trainIdx.map((i) => s.programs[i].class),
@@ -124,12 +150,19 @@ export async function splitPredictions(
   s: SplitScoring,
 ): Promise<Predictions> {
   const random = NcfModel.create(models.frozen.model.config, split.seed);
+  const { frozen, staticOnly } = models;
   const predictions: Predictions = {
-    "ncf-frozen": frozenPredictions(models.frozen.model, "NCF frozen", split, s),
-    "ncf-finetuned": await endToEndPredictions(models.frozen, models.frozen, split, s),
-    "untrained": frozenPredictions(random, "untrained", split, s),
-    "scratch": await endToEndPredictions("fresh", models.frozen, split, s),
-    "static-only-frozen": frozenPredictions(models.staticOnly.model, "static-only", split, s),
+    "ncf-frozen": await frozenPredictions(frozen.model, frozen, "NCF frozen", split, s),
+    "ncf-finetuned": await endToEndPredictions(frozen, frozen, split, s),
+    "untrained": await frozenPredictions(random, { fresh: split.seed }, "untrained", split, s),
+    "scratch": await endToEndPredictions("fresh", frozen, split, s),
+    "static-only-frozen": await frozenPredictions(
+      staticOnly.model,
+      staticOnly,
+      "static-only",
+      split,
+      s,
+    ),
   };
   random.dispose();
   return predictions;
