@@ -269,9 +269,22 @@ export interface StudyData {
   splits: ClassificationSplit[];
   /** Confusion counts of NCF frozen and fine-tuned on held-out implementations over the seeds. */
   confusion: Record<"ncf-frozen" | "ncf-finetuned", number[][]>;
+  /** The same methods' held-out implementations named right, by input style (`inputStyle`). */
+  byStyle: Record<"ncf-frozen" | "ncf-finetuned", Record<string, StyleTally>>;
 }
 
-/** The study's data at `sizes` (the confusion counts empty, for scoring to fill). */
+/** How many test binaries of one input style were named right, of how many. */
+export interface StyleTally {
+  right: number;
+  total: number;
+}
+
+/** A program's input style: its manifest `io`, with `, all in main` when its entry point is `main`. */
+export function inputStyle(p: Pick<CorpusProgram, "io" | "functions">): string {
+  return p.functions[0] === "main" ? `${p.io}, all in main` : p.io;
+}
+
+/** The study's data at `sizes` (the confusion and style tallies empty, for scoring to fill). */
 export async function studyData(
   o: { sizes: StudySizes; maxPerSite: number; seeds: number[]; quiet: boolean },
 ): Promise<StudyData> {
@@ -289,5 +302,6 @@ export async function studyData(
     samples: algorithmSamples(data, o.sizes.perProgram),
     splits,
     confusion: { "ncf-frozen": empty(), "ncf-finetuned": empty() },
+    byStyle: { "ncf-frozen": {}, "ncf-finetuned": {} },
   };
 }

@@ -20,6 +20,7 @@ import { disposeEndToEnd, endToEndProbabilities, trainEndToEnd } from "./end_to_
 import {
   type ClassificationSplit,
   type CorpusProgram,
+  inputStyle,
   type ProgramsData,
   SPLITS,
   type StudyData,
@@ -234,7 +235,8 @@ export function pretrainingRequests(splits: readonly ClassificationSplit[]): Mod
 
 /**
  * Every method's accuracy row per split and seed (`bagRows[k]`: the bag of opcodes' on split k),
- * tallying the held-out implementations' confusion of NCF frozen and fine-tuned into `study`.
+ * tallying the held-out implementations' confusion of NCF frozen and fine-tuned, and how many of
+ * each input style they named right, into `study`.
  */
 export async function scoreSplits(o: {
   study: StudyData;
@@ -260,9 +262,17 @@ export async function scoreSplits(o: {
     }
     rows.push(o.bagRows[k]);
     if (split.name !== SPLITS.impl) continue;
-    const truth = split.testIdx.map((i) => study.programs[i].class);
+    const tested = split.testIdx.map((i) => study.programs[i]);
+    const truth = tested.map((p) => p.class);
     for (const [id, matrix] of Object.entries(study.confusion)) {
       tallyConfusion(matrix, study.classes, truth, predicted[id]);
+    }
+    for (const [id, tallies] of Object.entries(study.byStyle)) {
+      tested.forEach((p, k) => {
+        const t = tallies[inputStyle(p)] ??= { right: 0, total: 0 };
+        t.total++;
+        if (predicted[id][k] === p.class) t.right++;
+      });
     }
   }
   return rows;
