@@ -9,6 +9,7 @@ import {
   type StudyData,
   studyData,
   type StudySizes,
+  type StyleTally,
 } from "../lib/algorithms/study_data.ts";
 import {
   bagOfOpcodesRow,
@@ -37,7 +38,7 @@ function bestStatic(input: Input): number[] {
 /** "file 59.0% / 45.5% of 156, seed 37.5% / 41.7% of 24, ...", styles by test binaries, most first. */
 function styleBreakdown({ byStyle }: StudyData): string {
   const frozen = byStyle["ncf-frozen"], tuned = byStyle["ncf-finetuned"];
-  const share = (t: { right: number; total: number }) => `${(100 * t.right / t.total).toFixed(1)}%`;
+  const share = (t: StyleTally) => `${(100 * t.right / t.total).toFixed(1)}%`;
   return Object.entries(frozen)
     .sort(([a, x], [b, y]) => y.total - x.total || a.localeCompare(b))
     .map(([style, t]) => `${style} ${share(t)} / ${share(tuned[style])} of ${t.total}`)

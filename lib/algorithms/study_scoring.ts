@@ -41,6 +41,8 @@ export interface SplitScoring {
   data: ProgramsData;
   /** Per program, the instances embedded (its algorithm's, `algorithmSamples`). */
   samples: number[][];
+  /** The hash of `samples`, the caches' key for them (hashed once per study). */
+  samplesKey: string;
   endToEnd: StudySizes["endToEnd"];
   quiet: boolean;
 }
@@ -64,7 +66,7 @@ async function frozenSummaries(
   const key = {
     version: 1,
     dataset: s.data.dataset.key,
-    samples: await hashOf(s.samples),
+    samples: s.samplesKey,
     weights: "dir" in weights ? basename(weights.dir) : { ...weights, config: model.config },
   };
   const rows = await cachedJson("algorithm_classification/summaries", key, () =>
@@ -105,7 +107,7 @@ async function endToEndPredictions(
   const key = {
     version: 4,
     dataset: s.data.dataset.key,
-    samples: await hashOf(s.samples),
+    samples: s.samplesKey,
     trainIdx: split.trainIdx,
     testIdx: split.testIdx,
     seed: split.seed,
@@ -247,6 +249,7 @@ export async function scoreSplits(o: {
 }): Promise<ResultRow[]> {
   const { study } = o;
   const rows: ResultRow[] = [];
+  const samplesKey = await hashOf(study.samples);
   for (const [k, split] of study.splits.entries()) {
     const of = (method: string) =>
       o.models.find((m) =>
@@ -255,7 +258,7 @@ export async function scoreSplits(o: {
     const predicted = await splitPredictions(
       split,
       { frozen: of("ncf-frozen"), staticOnly: of("static-only-frozen") },
-      { ...study, endToEnd: o.sizes.endToEnd, quiet: o.quiet },
+      { ...study, samplesKey, endToEnd: o.sizes.endToEnd, quiet: o.quiet },
     );
     for (const [id, p] of Object.entries(predicted)) {
       rows.push(accuracyRow(split, id, p, study.programs));
