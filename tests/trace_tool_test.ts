@@ -13,6 +13,7 @@ import {
   eventDigest,
   symbolRange,
 } from "../lib/trace/testing.ts";
+import { makeSandbox } from "../lib/trace/sandbox.ts";
 
 const N = 1000;
 const THRESHOLD = 700;
@@ -415,6 +416,28 @@ Deno.test("trace: reproducible runs give the same events whatever the caller's e
   // clocks and randomness) differs: the test can see a difference.
   const plainA = await digest("plain-a", a, false);
   assert.notEqual(await elsewhere(() => digest("plain-b", b, false)), plainA);
+});
+
+Deno.test("trace: a sandboxed program's loader finds its libraries in the sandbox, never in the machine's library cache", async () => {
+  // /etc/ld.so.cache changes whenever a package is installed; read, it moved every trace.
+  const { binary } = await program();
+  const sandbox = await makeSandbox(binary, TRACER_DIR);
+  try {
+    const run = await new Deno.Command(sandbox.program, {
+      args: [String(THRESHOLD)],
+      cwd: sandbox.work,
+      clearEnv: true,
+      env: { ...sandbox.env, LD_DEBUG: "libs" },
+      stdout: "null",
+      stderr: "piped",
+    }).output();
+    const log = new TextDecoder().decode(run.stderr);
+    assert.ok(run.success, log);
+    assert.match(log, new RegExp(`trying file=${sandbox.lib}/libc\\.so\\.6`));
+    assert.doesNotMatch(log, /search cache=/);
+  } finally {
+    await sandbox.remove();
+  }
 });
 
 Deno.test("trace: SIGTERM to `deno task trace` stops Valgrind and keeps FILE.partial", async () => {

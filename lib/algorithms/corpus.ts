@@ -20,7 +20,7 @@ import {
   UserError,
 } from "../common/mod.ts";
 import { loadObject } from "../disasm/mod.ts";
-import { traceProgram, TRACER_BINARY } from "../trace/mod.ts";
+import { SANDBOX_VERSION, traceProgram, TRACER_BINARY } from "../trace/mod.ts";
 import {
   ALGORITHMS_BUILD_DIR,
   compileProgram,
@@ -278,7 +278,7 @@ async function prepareRuns(
 }
 
 interface TraceStamp {
-  run: { binary: string; args: string[]; stdin?: string; snapshots: string };
+  run: { binary: string; args: string[]; stdin?: string; snapshots: string; sandbox: number };
   checksum: string;
   instructions: number;
   branches: number;
@@ -308,7 +308,13 @@ async function traceOne(
   snapshots: string,
   force: boolean,
 ): Promise<TraceStamp> {
-  const run = { binary: binaryAbs, args: input.args, stdin: input.stdin, snapshots };
+  const run = {
+    binary: binaryAbs,
+    args: input.args,
+    stdin: input.stdin,
+    snapshots,
+    sandbox: SANDBOX_VERSION,
+  };
   if (!force) {
     const stamp: TraceStamp | undefined = await Deno.readTextFile(`${trace}.json`)
       .then((t) => JSON.parse(t)).catch(() => undefined);

@@ -16,7 +16,7 @@
  */
 import { basename, dirname, join, relative } from "node:path";
 import { atomicWriteJson, isUpToDate, Progress, UserError } from "../common/mod.ts";
-import { traceProgram } from "../trace/mod.ts";
+import { SANDBOX_VERSION, traceProgram, TRACER_BINARY } from "../trace/mod.ts";
 import {
   compileProgram,
   COMPILER_NAMES,
@@ -27,7 +27,6 @@ import {
   type OptLevel,
 } from "./build.ts";
 import { DEFAULT_JOBS, DEFAULT_SNAPSHOTS, mapConcurrently } from "./corpus.ts";
-import { TRACER_BINARY } from "../trace/mod.ts";
 import { type AlgorithmProgram, ALGORITHMS_DIR } from "./manifest.ts";
 
 /** One standalone program and how to run it. */
@@ -94,7 +93,7 @@ export interface StandaloneProgram {
 
 /** `<trace>.json`: what was run, and what it printed and executed. */
 interface StandaloneStamp {
-  run: { binary: string; args: string[]; stdin?: string; snapshots: string };
+  run: { binary: string; args: string[]; stdin?: string; snapshots: string; sandbox: number };
   output: string;
   instructions: number;
   branches: number;
@@ -182,7 +181,13 @@ async function traceStandalone(
   spec: StandaloneSpec,
   label: string,
 ): Promise<void> {
-  const run = { binary, args: [...spec.args], stdin: spec.stdin, snapshots: DEFAULT_SNAPSHOTS };
+  const run = {
+    binary,
+    args: [...spec.args],
+    stdin: spec.stdin,
+    snapshots: DEFAULT_SNAPSHOTS,
+    sandbox: SANDBOX_VERSION,
+  };
   const stampPath = `${trace}.json`;
   const stamp: StandaloneStamp | undefined = await Deno.readTextFile(stampPath)
     .then((t) => JSON.parse(t)).catch(() => undefined);

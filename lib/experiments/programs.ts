@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { atomicWriteJson, isUpToDate, repoPath, ROOT } from "../common/mod.ts";
 import { loadObject } from "../disasm/mod.ts";
 import { TASK_ADDRESS, TASK_BRANCH } from "../graph/mod.ts";
-import { openTrace, traceProgram, TRACER_BINARY } from "../trace/mod.ts";
+import { openTrace, SANDBOX_VERSION, traceProgram, TRACER_BINARY } from "../trace/mod.ts";
 import { compileTestProgram, ensureTracer } from "../trace/testing.ts";
 import {
   type AddressBaselines,
@@ -87,6 +87,7 @@ export async function traceTestProgram(options: ProgramTraceOptions): Promise<Pr
     keep: options.keep.toString(),
     startAtFunction: options.startAtFunction ?? false,
     modifiers: options.modifiers ?? "",
+    sandbox: SANDBOX_VERSION,
   });
   const dir = cacheDir("programs", `${options.name}-${key}`);
   const recordPath = join(dir, "trace.json");

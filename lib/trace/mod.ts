@@ -10,3 +10,4 @@ export * from "./reader.ts";
 export * from "./run.ts";
 export * from "./snapshots.ts";
 export * from "./objects.ts";
+export { SANDBOX_VERSION } from "./sandbox.ts";

@@ -17,7 +17,10 @@
  *   NAME its file name unless the caller fixes one;
  *   the trace still names the real file, which Valgrind resolves);
  * - a fresh working folder `/tmp/ncf-run-NNNNNNNN/work` holding copies of its
- *   inputs, which its arguments name relative to it.
+ *   inputs, which its arguments name relative to it;
+ * - its shared libraries as links in `/tmp/ncf-run-NNNNNNNN/lib`, named by
+ *   `LD_LIBRARY_PATH`, so that the loader never reads the machine's library
+ *   cache (see {@linkcode linkLibraries}).
  *
  * `NNNNNNNN` is the first free number from 0: the same path whenever no other
  * sandbox is in use, and always the same length. Valgrind itself adds no
@@ -27,6 +30,13 @@
  * @module
  */
 import { basename, join } from "node:path";
+
+/**
+ * What a sandbox gives the program, as a number that trace stamps record: raise it whenever a
+ * change here changes traces, so that the traces made the old way are made again.
+ * 2: the program's libraries linked in, the loader no longer reads the library cache.
+ */
+export const SANDBOX_VERSION = 2;
 
 /** Where sandboxes are made: a fixed folder, not `$TMPDIR` (its length would vary). */
 const SANDBOX_ROOT = "/tmp";
@@ -49,7 +59,9 @@ export interface Sandbox {
   work: string;
   /** `dir/vg`, a link to the tracer's folder: Valgrind's `VALGRIND_LIB`. */
   valgrindLib: string;
-  /** {@linkcode FIXED_ENV} with `HOME` = {@linkcode Sandbox.work}. */
+  /** Links to the program's shared libraries: its `LD_LIBRARY_PATH`. */
+  lib: string;
+  /** {@linkcode FIXED_ENV} with `HOME` = {@linkcode Sandbox.work} and `LD_LIBRARY_PATH` = {@linkcode Sandbox.lib}. */
   env: Record<string, string>;
   remove(): Promise<void>;
 }
@@ -64,6 +76,33 @@ async function copyInto(from: string, to: string): Promise<void> {
     } else {
       await Deno.copyFile(src, dst);
     }
+  }
+}
+
+/** `ldd`'s lines `NAME => PATH (0xADDRESS)`: a library the loader resolved. */
+const RESOLVED_LIBRARY = /^\s*(\S+) => (\/\S+) \(0x[0-9a-f]+\)$/;
+
+/**
+ * Links `lib/NAME` to every shared library `program` loads, as `ldd` resolves
+ * them. Without them the loader looks each one up in `/etc/ld.so.cache`,
+ * which changes whenever any package is installed: a longer cache took
+ * another binary search step (120 instructions more in every corpus trace
+ * once `make` had installed chromium) and its mapping moved every later one
+ * by a page, heap pointers in the program's snapshots included. A static
+ * program (`ldd` fails) gets an empty folder.
+ */
+async function linkLibraries(program: string, lib: string): Promise<void> {
+  const { success, stdout } = await new Deno.Command("ldd", {
+    args: [program],
+    clearEnv: true,
+    env: { ...FIXED_ENV },
+    stdout: "piped",
+    stderr: "null",
+  }).output();
+  if (!success) return;
+  for (const line of new TextDecoder().decode(stdout).split("\n")) {
+    const found = line.match(RESOLVED_LIBRARY);
+    if (found) await Deno.symlink(found[2], join(lib, found[1]));
   }
 }
 
@@ -94,8 +133,11 @@ export async function makeSandbox(
   const remove = () => Deno.remove(dir, { recursive: true }).catch(() => {});
   try {
     const work = join(dir, "work");
+    const lib = join(dir, "lib");
     await Deno.mkdir(join(dir, "bin"));
     await Deno.mkdir(work);
+    await Deno.mkdir(lib);
+    await linkLibraries(program, lib);
     const linked = join(dir, "bin", name);
     await Deno.symlink(program, linked);
     const valgrindLib = join(dir, "vg");
@@ -106,7 +148,8 @@ export async function makeSandbox(
       program: linked,
       work,
       valgrindLib,
-      env: { ...FIXED_ENV, HOME: work },
+      lib,
+      env: { ...FIXED_ENV, HOME: work, LD_LIBRARY_PATH: lib },
       remove,
     };
   } catch (err) {

@@ -17,7 +17,7 @@
  */
 import { join } from "node:path";
 import { atomicWriteJson, CACHE_DIR, Progress, sha256File, UserError } from "../common/mod.ts";
-import { summarizeTrace, traceProgram, TRACER_BINARY } from "../trace/mod.ts";
+import { SANDBOX_VERSION, summarizeTrace, traceProgram, TRACER_BINARY } from "../trace/mod.ts";
 import { listWorkloads, type Scale, type WorkloadSpec } from "./manifest.ts";
 import { type ResolvedRun, resolveWorkload } from "./resolve.ts";
 import { formatTable } from "./table.ts";
@@ -175,7 +175,7 @@ async function runRecord(run: ResolvedRun, snapshots: string) {
     args: run.args,
     stdin: run.stdin ?? null,
     input_sha256: run.inputDigests,
-    reproducible: true,
+    sandbox: SANDBOX_VERSION,
     env: run.env,
     skip: run.skip,
     window: run.window,
