@@ -17,6 +17,7 @@ import {
   drawConfusion,
   pretrainingRequests,
   scoreSplits,
+  scoringParts,
 } from "../lib/algorithms/study_scoring.ts";
 import * as kit from "../lib/experiments/mod.ts";
 import { mean, type ResultRow } from "../lib/report/mod.ts";
@@ -83,6 +84,7 @@ const study: kit.Study<StudySizes, StudyData, ResultRow[]> = {
     studyData({ sizes, maxPerSite: plan.maxPerSite, seeds: args.seeds, quiet: args.quiet }),
   models: (_ctx, { splits }) => pretrainingRequests(splits),
   baselines: (_ctx, { splits }) => Promise.resolve(splits.map(bagOfOpcodesRow)),
+  parts: ({ ctx, data, models }) => scoringParts({ study: data, models, sizes: ctx.sizes }),
   score: ({ ctx, data, models, baselines }) =>
     scoreSplits({
       study: data,

@@ -13,6 +13,7 @@ import { cachedJson, hashOf } from "../experiments/cache.ts";
 import { label } from "../experiments/methods.ts";
 import type { ModelRequest, SeedModel } from "../experiments/models.ts";
 import type { MetricColumn } from "../experiments/pooling.ts";
+import type { ScoringPart } from "../experiments/study.ts";
 import { loadModel, NcfModel } from "../model/mod.ts";
 import { heatmap, type ResultRow } from "../report/mod.ts";
 import { evaluateSplit } from "./baseline.ts";
@@ -146,29 +147,71 @@ async function endToEndPredictions(
   return result.probs.map((p) => result.classes[p.indexOf(Math.max(...p))]);
 }
 
-/** Every GNN method's predictions on one split, from its pre-trained NCF and static-only GNN. */
-export async function splitPredictions(
+/** The pre-trained NCF and static-only GNN of `split` among the study's `models`. */
+function splitModels(models: readonly SeedModel[], split: ClassificationSplit) {
+  const of = (method: string) =>
+    models.find((m) =>
+      m.method === method && m.seed === split.seed && m.dataset.key === split.pretraining.key
+    )!;
+  return { frozen: of("ncf-frozen"), staticOnly: of("static-only-frozen") };
+}
+
+/** Each GNN method's prediction of one split, by method id, in scoring order; each is cached. */
+function splitMethods(
   split: ClassificationSplit,
-  models: { frozen: SeedModel; staticOnly: SeedModel },
+  { frozen, staticOnly }: ReturnType<typeof splitModels>,
+  s: SplitScoring,
+): Record<string, () => Promise<string[]>> {
+  return {
+    "ncf-frozen": () => frozenPredictions(frozen.model, frozen, "NCF frozen", split, s),
+    "ncf-finetuned": () => endToEndPredictions(frozen, frozen, split, s),
+    "untrained": async () => {
+      const random = NcfModel.create(frozen.model.config, split.seed);
+      try {
+        return await frozenPredictions(random, { fresh: split.seed }, "untrained", split, s);
+      } finally {
+        random.dispose();
+      }
+    },
+    "scratch": () => endToEndPredictions("fresh", frozen, split, s),
+    "static-only-frozen": () =>
+      frozenPredictions(staticOnly.model, staticOnly, "static-only", split, s),
+  };
+}
+
+/** Every GNN method's predictions on one split. */
+async function splitPredictions(
+  split: ClassificationSplit,
+  models: readonly SeedModel[],
   s: SplitScoring,
 ): Promise<Predictions> {
-  const random = NcfModel.create(models.frozen.model.config, split.seed);
-  const { frozen, staticOnly } = models;
-  const predictions: Predictions = {
-    "ncf-frozen": await frozenPredictions(frozen.model, frozen, "NCF frozen", split, s),
-    "ncf-finetuned": await endToEndPredictions(frozen, frozen, split, s),
-    "untrained": await frozenPredictions(random, { fresh: split.seed }, "untrained", split, s),
-    "scratch": await endToEndPredictions("fresh", frozen, split, s),
-    "static-only-frozen": await frozenPredictions(
-      staticOnly.model,
-      staticOnly,
-      "static-only",
-      split,
-      s,
-    ),
-  };
-  random.dispose();
+  const predictions: Predictions = {};
+  for (const [id, predict] of Object.entries(splitMethods(split, splitModels(models, split), s))) {
+    predictions[id] = await predict();
+  }
   return predictions;
+}
+
+/** What scoring the splits of `study` needs besides each split. */
+async function splitScoring(study: StudyData, sizes: StudySizes, quiet: boolean) {
+  return { ...study, samplesKey: await hashOf(study.samples), endToEnd: sizes.endToEnd, quiet };
+}
+
+/**
+ * Every split's GNN methods as parts of the scoring that cache their predictions (`Study.parts`),
+ * to share among processes; quiet, since they run side by side.
+ */
+export async function scoringParts(o: {
+  study: StudyData;
+  models: readonly SeedModel[];
+  sizes: StudySizes;
+}): Promise<ScoringPart[]> {
+  const s = await splitScoring(o.study, o.sizes, true);
+  return o.study.splits.flatMap((split) =>
+    Object.values(splitMethods(split, splitModels(o.models, split), s)).map((predict) => () =>
+      predict().then(() => {})
+    )
+  );
 }
 
 /** The accuracy row (in %) of method `id`'s predictions on `split`. */
@@ -249,17 +292,9 @@ export async function scoreSplits(o: {
 }): Promise<ResultRow[]> {
   const { study } = o;
   const rows: ResultRow[] = [];
-  const samplesKey = await hashOf(study.samples);
+  const s = await splitScoring(study, o.sizes, o.quiet);
   for (const [k, split] of study.splits.entries()) {
-    const of = (method: string) =>
-      o.models.find((m) =>
-        m.method === method && m.seed === split.seed && m.dataset.key === split.pretraining.key
-      )!;
-    const predicted = await splitPredictions(
-      split,
-      { frozen: of("ncf-frozen"), staticOnly: of("static-only-frozen") },
-      { ...study, samplesKey, endToEnd: o.sizes.endToEnd, quiet: o.quiet },
-    );
+    const predicted = await splitPredictions(split, o.models, s);
     for (const [id, p] of Object.entries(predicted)) {
       rows.push(accuracyRow(split, id, p, study.programs));
     }

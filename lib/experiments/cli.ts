@@ -91,6 +91,7 @@ export async function studyCli(options: StudyCliOptions): Promise<void> {
         `use one of: list, all, setup, report, ${studies.map((s) => s.name).join(", ")}`,
       );
     }
-    console.error(`results: ${(await runStudy(study, args)).join(", ")}`);
+    const written = await runStudy(study, args, options.entry);
+    if (args.lane === undefined) console.error(`results: ${written.join(", ")}`);
   }
 }

@@ -104,6 +104,8 @@ export interface ExperimentArgs {
   /** Folder of the suite's traces (default: `data/cache/traces/<scale>/`). */
   traces?: string;
   quiet: boolean;
+  /** Set in a scoring lane (`lanes.ts`): the folder where the processes claim the scoring's parts. */
+  lane?: string;
 }
 
 /** The shared options of every study, with their defaults, for `--help`. */
@@ -115,6 +117,8 @@ export const STUDY_OPTIONS_HELP = `Options:
   --results DIR            output folder (default: results/)
   --traces DIR             the suite's traces (default: data/cache/traces/<scale>/, from make traces)
   --quiet                  no progress bars
+  --lane DIR               (internal) run only the scoring parts claimed first in DIR: the lanes
+                           that a study started with --jobs N > 1 runs besides its own process
   -h, --help               this help`;
 
 function positiveInteger(text: string, name: string): number {
@@ -143,6 +147,7 @@ export function parseExperimentArgs(
         results: { type: "string", default: RESULTS_DIR },
         traces: { type: "string" },
         quiet: { type: "boolean", default: false },
+        lane: { type: "string" },
         help: { type: "boolean", short: "h", default: false },
       },
       strict: true,
@@ -166,6 +171,7 @@ export function parseExperimentArgs(
       results: values.results,
       traces: values.traces,
       quiet: values.quiet,
+      lane: values.lane,
     },
     positionals,
     help: values.help,

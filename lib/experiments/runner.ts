@@ -1,17 +1,19 @@
 /**
  * The one runner of every study (`study.ts`): builds its data, trains its
- * models in the worker pool while its baselines run, scores, pools over
+ * models in the worker pool while its baselines run, shares the scoring's
+ * slow parts among `--jobs` processes (`lanes.ts`), scores, pools over
  * workloads, and writes `results/<name>.csv`, its charts and
  * `results/<name>.json` (settings, claims with verdicts, notes, timings).
  *
  * @module
  */
 import { join } from "node:path";
-import { repoPath } from "../common/mod.ts";
+import { repoPath, UserError } from "../common/mod.ts";
 import { writeExperimentMeta, writeResults } from "../report/mod.ts";
 import { drawChart } from "./charts.ts";
 import { type ExperimentArgs, type Plan, PLANS } from "./config.ts";
-import { type SeedModel, trainingSeconds, trainRequests } from "./models.ts";
+import { runLane, runParts } from "./lanes.ts";
+import { type ModelRequest, type SeedModel, trainingSeconds, trainRequests } from "./models.ts";
 import { poolRows, withoutWeights } from "./pooling.ts";
 import { type AnyStudy, type ResultInput, type StudyContext, StudyTable } from "./study.ts";
 import { describeTraces, leftOutRuns, type SuiteData } from "./suite.ts";
@@ -27,12 +29,20 @@ export function studyContext(study: AnyStudy, args: ExperimentArgs): StudyContex
   return { args, plan: { ...PLANS[args.planScale], ...sizes.plan }, sizes };
 }
 
-/** Runs `study` with `args` and writes its outputs; returns the paths written. */
-export async function runStudy(study: AnyStudy, args: ExperimentArgs): Promise<string[]> {
+/**
+ * Runs `study` with `args` and writes its outputs; returns the paths written. `entry`, the
+ * script of `deno task exp`, starts the scoring lanes; without it the scoring runs here alone.
+ */
+export async function runStudy(
+  study: AnyStudy,
+  args: ExperimentArgs,
+  entry?: string,
+): Promise<string[]> {
   const started = performance.now();
   const ctx = studyContext(study, args);
   const data = await study.data(ctx);
   const requests = study.models?.(ctx, data) ?? [];
+  if (args.lane !== undefined) return await runAsLane(study, ctx, data, requests, args.lane);
   let baselineSeconds = 0;
   const [models, baselines] = await Promise.all([
     trainRequests(ctx.plan, { seeds: args.seeds, jobs: args.jobs, quiet: args.quiet }, requests),
@@ -44,6 +54,10 @@ export async function runStudy(study: AnyStudy, args: ExperimentArgs): Promise<s
     })(),
   ]);
   try {
+    if (study.parts && args.jobs > 1 && entry) {
+      const parts = await study.parts({ ctx, data, models });
+      await runParts({ entry, study: study.name, args, parts });
+    }
     const scored = await study.score({ ctx, data, models, baselines });
     const rows = [...withoutWeights(scored), ...poolRows(scored, study.metrics)];
     const metrics = study.metrics.map((c) => c.name);
@@ -97,6 +111,27 @@ export async function runStudy(study: AnyStudy, args: ExperimentArgs): Promise<s
   } finally {
     for (const m of models) m.model.dispose();
   }
+}
+
+/** A scoring lane (`--lane DIR`): the study's parts that it claims first in DIR; writes nothing. */
+async function runAsLane(
+  study: AnyStudy,
+  ctx: StudyContext<unknown>,
+  data: unknown,
+  requests: ModelRequest[],
+  claims: string,
+): Promise<string[]> {
+  if (!study.parts) {
+    throw new UserError(`${study.name} has no scoring parts to share`, "run it without --lane");
+  }
+  const { args } = ctx;
+  const models = await trainRequests(ctx.plan, { ...args, jobs: 1 }, requests);
+  try {
+    await runLane(await study.parts({ ctx, data, models }), claims);
+  } finally {
+    for (const m of models) m.model.dispose();
+  }
+  return [];
 }
 
 /** The suite traces of the data (`SuiteData.traces`), described; nothing for other data. */

@@ -84,6 +84,12 @@ export interface ScoreInput<S, D, B> {
   baselines: B;
 }
 
+/** What the parallel parts of the scoring are given: the data and the trained models. */
+export type PartsInput<S, D> = Omit<ScoreInput<S, D, unknown>, "baselines">;
+
+/** A part of the scoring that caches its result: run in any process, `score` then reads it. */
+export type ScoringPart = () => Promise<void>;
+
 /** What the claims, notes and settings are given besides: the results table. */
 export interface ResultInput<S, D, B> extends ScoreInput<S, D, B> {
   table: StudyTable;
@@ -106,6 +112,11 @@ export interface Study<S = unknown, D = unknown, B = unknown> {
   models?(ctx: StudyContext<S>, data: D): ModelRequest[];
   /** History-based baselines, run in this process while the models train. */
   baselines?(ctx: StudyContext<S>, data: D): Promise<B>;
+  /**
+   * The slow parts of `score`, each caching its result, in a fixed order: the runner shares them
+   * among `--jobs` processes (`lanes.ts`) before `score`, which then finds them in the cache.
+   */
+  parts?(input: PartsInput<S, D>): Promise<ScoringPart[]>;
   /** One row per workload x method (label) x seed; the runner adds the pooled rows. */
   score(input: ScoreInput<S, D, B>): ResultRow[] | Promise<ResultRow[]>;
   /** Metric columns in CSV order, and how each pools over workloads. */
