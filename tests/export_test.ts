@@ -13,10 +13,10 @@ import { ROOT } from "../lib/common/mod.ts";
 import { openTrace } from "../lib/trace/reader.ts";
 import { traceProgram } from "../lib/trace/run.ts";
 import { BRANCH } from "../lib/trace/types.ts";
-import { compileTestProgram, ensureTracer } from "../lib/trace/testing.ts";
+import { compileTestProgram, ensureTracer, testTempDir } from "../lib/trace/testing.ts";
 
 await ensureTracer();
-const dir = await Deno.makeTempDir({ prefix: "ncf-export-test-" });
+const dir = await testTempDir("ncf-export-test-");
 const program = await compileTestProgram("random_branch", dir);
 const tracePath = join(dir, "t.trace");
 await traceProgram({ program, args: ["2000"], out: tracePath, stdout: "null", quiet: true });

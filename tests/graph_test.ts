@@ -14,10 +14,10 @@ import type { Dataset } from "../lib/graph/types.ts";
 import { traceProgram } from "../lib/trace/run.ts";
 import { openTrace } from "../lib/trace/reader.ts";
 import { BRANCH } from "../lib/trace/types.ts";
-import { compileTestProgram, ensureTracer } from "../lib/trace/testing.ts";
+import { compileTestProgram, ensureTracer, testTempDir } from "../lib/trace/testing.ts";
 
 await ensureTracer();
-const dir = await Deno.makeTempDir({ prefix: "ncf-graph-test-" });
+const dir = await testTempDir("ncf-graph-test-");
 const branchProgram = await compileTestProgram("random_branch", dir);
 const chaseProgram = await compileTestProgram("list_chase", dir);
 

@@ -14,12 +14,12 @@ import { type Dataset, splitIndices, TASK_ADDRESS, TASK_BRANCH } from "../lib/gr
 import { DEFAULT_SPEC, DEFAULT_TRAIN_OPTIONS, initBackend, train } from "../lib/model/mod.ts";
 import { openTrace } from "../lib/trace/reader.ts";
 import { traceProgram } from "../lib/trace/run.ts";
-import { compileTestProgram, ensureTracer } from "../lib/trace/testing.ts";
+import { compileTestProgram, ensureTracer, testTempDir } from "../lib/trace/testing.ts";
 import { LOAD } from "../lib/trace/types.ts";
 
 await ensureTracer();
 await initBackend();
-const dir = await Deno.makeTempDir({ prefix: "ncf-learning-test-" });
+const dir = await testTempDir("ncf-learning-test-");
 
 /** Snapshot spec selecting the instructions of `func` that match `keep` (`at=OBJECT+0xOFF,...`). */
 async function snapshotsIn(

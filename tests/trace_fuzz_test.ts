@@ -9,10 +9,9 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { crc32 } from "node:zlib";
 import { openTrace, readFooter, summarizeTrace, TraceError } from "../lib/trace/mod.ts";
-import { traceTestProgram } from "../lib/trace/testing.ts";
+import { testTempDir, traceTestProgram } from "../lib/trace/testing.ts";
 
-const dir = await Deno.makeTempDir({ prefix: "ncf-fuzz-test-" });
-globalThis.addEventListener("unload", () => Deno.removeSync(dir, { recursive: true }));
+const dir = await testTempDir("ncf-fuzz-test-");
 
 /** A whole trace with snapshots: more than one frame of records. */
 async function wholeTrace(): Promise<Uint8Array> {

@@ -6,10 +6,9 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { ROOT } from "../lib/common/mod.ts";
 import { BRANCH, openTrace, summarizeTrace, TraceError } from "../lib/trace/mod.ts";
-import { traceTestProgram } from "../lib/trace/testing.ts";
+import { testTempDir, traceTestProgram } from "../lib/trace/testing.ts";
 
-const dir = await Deno.makeTempDir({ prefix: "ncf-reader-test-" });
-globalThis.addEventListener("unload", () => Deno.removeSync(dir, { recursive: true }));
+const dir = await testTempDir("ncf-reader-test-");
 
 let traced: Promise<string> | undefined;
 /** A whole trace of branchy with some snapshots. */

@@ -12,6 +12,7 @@ import {
   ensureTracer,
   eventDigest,
   symbolRange,
+  testTempDir,
 } from "../lib/trace/testing.ts";
 import { makeSandbox } from "../lib/trace/sandbox.ts";
 
@@ -33,8 +34,7 @@ let setup: Promise<{ dir: string; binary: string }> | undefined;
 function program(): Promise<{ dir: string; binary: string }> {
   setup ??= (async () => {
     await ensureTracer();
-    const dir = await Deno.makeTempDir({ prefix: "ncf-trace-test-" });
-    globalThis.addEventListener("unload", () => Deno.removeSync(dir, { recursive: true }));
+    const dir = await testTempDir("ncf-trace-test-");
     return { dir, binary: await compileTestProgram("branchy", dir) };
   })();
   return setup;

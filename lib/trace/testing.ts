@@ -20,6 +20,13 @@ async function run(cmd: string, args: string[]): Promise<string> {
   return text;
 }
 
+/** A fresh temporary folder of a test module, removed when the module's tests end. */
+export async function testTempDir(prefix: string): Promise<string> {
+  const dir = await Deno.makeTempDir({ prefix });
+  globalThis.addEventListener("unload", () => Deno.removeSync(dir, { recursive: true }));
+  return dir;
+}
+
 /** Builds the Valgrind tool (`make tracer`) unless it is already there. */
 export async function ensureTracer(): Promise<void> {
   try {
