@@ -85,11 +85,11 @@ const RESOLVED_LIBRARY = /^\s*(\S+) => (\/\S+) \(0x[0-9a-f]+\)$/;
 /**
  * Links `lib/NAME` to every shared library `program` loads, as `ldd` resolves
  * them. Without them the loader looks each one up in `/etc/ld.so.cache`,
- * which changes whenever any package is installed: a longer cache took
- * another binary search step (120 instructions more in every corpus trace
- * once `make` had installed chromium) and its mapping moved every later one
- * by a page, heap pointers in the program's snapshots included. A static
- * program (`ldd` fails) gets an empty folder.
+ * which changes whenever any package is installed: installing chromium
+ * changed the lookup's binary search by a step (120 instructions in every
+ * corpus trace) and moved the cache's mapping, and every later one, by a
+ * page, heap pointers in the program's snapshots included. A static program
+ * (`ldd` fails) gets an empty folder.
  */
 async function linkLibraries(program: string, lib: string): Promise<void> {
   const { success, stdout } = await new Deno.Command("ldd", {
