@@ -56,10 +56,12 @@ const study: kit.Study<StudySizes, StudyData, ResultRow[]> = {
       opts: ["O0", "O2"],
       inputs: 2,
       perProgram: 64,
-      trainCap: 800,
+      // The full scale's cap (about 9.5k instances a split have it): 800 instances over 2 epochs
+      // stopped every pre-training while its last epoch was still its best.
+      trainCap: 8000,
       // 5 epochs over 8 implementations per class: about the optimiser steps 12 epochs took over 4.
       endToEnd: { epochs: 5, programsPerStep: 8, instancesPerStep: 4, lr: 3e-3 },
-      plan: { maxPerSite: 2, ...pretrainingPlan({ hidden: 64, steps: 4, epochs: 2 }) },
+      plan: { maxPerSite: 2, ...pretrainingPlan({ hidden: 64, steps: 4, epochs: 4 }) },
     },
     full: {
       opts: ["O0", "O1", "O2", "O3"],
