@@ -56,8 +56,8 @@ const study: kit.Study<StudySizes, StudyData, ResultRow[]> = {
       opts: ["O0", "O2"],
       inputs: 2,
       perProgram: 64,
-      // The full scale's cap (about 9.5k instances a split have it): 800 instances over 2 epochs
-      // stopped every pre-training while its last epoch was still its best.
+      // The full scale's cap: 800 instances over 2 epochs stopped 11 of 12 pre-trainings while
+      // their last epoch was still their best.
       trainCap: 8000,
       // 5 epochs over 8 implementations per class: about the optimiser steps 12 epochs took over 4.
       endToEnd: { epochs: 5, programsPerStep: 8, instancesPerStep: 4, lr: 3e-3 },
