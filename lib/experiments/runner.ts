@@ -124,8 +124,12 @@ async function runAsLane(
   if (!study.parts) {
     throw new UserError(`${study.name} has no scoring parts to share`, "run it without --lane");
   }
-  const { args } = ctx;
-  const models = await trainRequests(ctx.plan, { ...args, jobs: 1 }, requests);
+  // The runner that started this lane has trained every model: this only loads them.
+  const models = await trainRequests(
+    ctx.plan,
+    { seeds: ctx.args.seeds, jobs: 1, quiet: true },
+    requests,
+  );
   try {
     await runLane(await study.parts({ ctx, data, models }), claims);
   } finally {
