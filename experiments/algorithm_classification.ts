@@ -50,7 +50,7 @@ const study: kit.Study<StudySizes, StudyData, ResultRow[]> = {
   name: "algorithm_classification",
   title: "Algorithm classification from branch-prediction embeddings",
   measures:
-    "Test accuracy naming a binary's algorithm on held-out implementations and on a held-out compiler: softmax regression on frozen GNN embeddings of its branch instances, the GNN trained end to end on the labels (fine-tuned from branch pre-training, or from scratch), and softmax regression on its opcode histogram.",
+    "Test accuracy naming a binary's algorithm on held-out implementations and on a held-out compiler: softmax regression on frozen GNN embeddings of its branch and load instances, the GNN trained end to end on the labels (fine-tuned from branch pre-training, or from scratch), and softmax regression on its opcode histogram.",
   sizes: {
     small: {
       opts: ["O0", "O2"],
@@ -145,12 +145,12 @@ const study: kit.Study<StudySizes, StudyData, ResultRow[]> = {
   notes: ({ ctx: { plan, sizes }, data }) => [
     "Verdict rules, over seeds on held-out implementations: the first claim is yes when NCF frozen beats both bag of opcodes and the static-only GNN by more than the larger std and reaches 80%, partly when it beats them by more than the spread but stays below 80%, no otherwise; the second is yes when fine-tuned beats from scratch by more than the larger std.",
     "Pre-training uses only the training binaries of each split (held-out implementations or clang binaries are never seen, not even unlabelled).",
-    `Budget: branch pre-training ${plan.training.epochs} epoch(s) on at most ${sizes.trainCap} training instances; end-to-end training (fine-tuned and from scratch) ${sizes.endToEnd.epochs} epochs of ${sizes.endToEnd.programsPerStep} programs x ${sizes.endToEnd.instancesPerStep} instances per step, Adam ${sizes.endToEnd.lr}, no early stopping; ${sizes.perProgram} instances embedded per binary over ${sizes.inputs} input(s); levels ${
+    `Budget: branch pre-training ${plan.training.epochs} epoch(s) on at most ${sizes.trainCap} training instances; end-to-end training (fine-tuned and from scratch) ${sizes.endToEnd.epochs} epochs of ${sizes.endToEnd.programsPerStep} programs x ${sizes.endToEnd.instancesPerStep} instances per step, Adam ${sizes.endToEnd.lr}, no early stopping; ${sizes.perProgram} branch and ${sizes.perProgram} load instances embedded per binary over ${sizes.inputs} input(s); levels ${
       [...new Set(data.programs.map((p) => p.opt))].sort().join("/")
     }.`,
     `Chance is ${
       (100 / data.classes.length).toFixed(1)
-    }% (${data.classes.length} classes). Frozen methods train a softmax regression on a program's standardised summary (mean, standard deviation and maximum over its sampled instances of the gated graph readout); end-to-end methods train a linear head on the mean of the mean-pooled node states together with the GNN.`,
+    }% (${data.classes.length} classes). Frozen methods train a softmax regression on a program's standardised summary (mean, standard deviation and maximum of the gated graph readout over its sampled branch instances, and the same over its load instances); end-to-end methods train a linear head on the mean over both kinds of the mean-pooled node states together with the GNN.`,
     `Held-out implementations named right by input style (all seeds; NCF frozen / fine-tuned, of how many binaries): ${
       styleBreakdown(data)
     }.`,
@@ -161,7 +161,8 @@ const study: kit.Study<StudySizes, StudyData, ResultRow[]> = {
     programs: data.programs.length,
     classes: data.classes,
     instances: data.data.dataset.dataset.instances.count,
-    pooling: "frozen: gated readout, then mean/std/max over instances; end to end: mean, mean",
+    pooling:
+      "frozen: gated readout, then mean/std/max over branch and over load instances; end to end: mean, mean",
   }),
 };
 

@@ -111,10 +111,16 @@ Deno.test({
         { weights: samples.map((s) => s.weights) },
       );
       model.dispose();
-      // Mean, spread and maximum of the instances' embeddings, each of the hidden size.
-      assert.equal(features[0].length, 3 * 16);
-      const [mean, spread, max] = [0, 1, 2].map((k) => features[0].slice(16 * k, 16 * (k + 1)));
-      assert.ok(spread.every((s) => s >= 0) && max.every((m, h) => m >= mean[h] - 1e-6));
+      // Mean, spread and maximum of the branch instances' embeddings, then of the loads', each
+      // of the hidden size.
+      assert.equal(features[0].length, 2 * 3 * 16);
+      for (const kind of [0, 1]) {
+        const [mean, spread, max] = [0, 1, 2].map((k) =>
+          features[0].slice(16 * (3 * kind + k), 16 * (3 * kind + k + 1))
+        );
+        assert.ok(spread.every((s) => s >= 0) && max.every((m, h) => m >= mean[h] - 1e-6));
+        assert.ok(max.some((m) => m !== 0), `kind ${kind}: no instances summarised`);
+      }
       const labels = traced.map((t) => t.program.class);
       const classifier = {
         ...fitEmbeddingClassifier(features, labels, 1),

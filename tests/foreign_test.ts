@@ -10,7 +10,7 @@ import {
   buildForeignPrograms,
   listForeignPrograms,
 } from "../lib/algorithms/foreign.ts";
-import { programBranchSites } from "../lib/algorithms/transfer.ts";
+import { programSites } from "../lib/algorithms/transfer.ts";
 import { UserError } from "../lib/common/mod.ts";
 import { ensureTracer } from "../lib/trace/testing.ts";
 
@@ -40,13 +40,14 @@ Deno.test({
         assert.equal(b.trace, join(tmp, "traces", "gcc-O2", `${b.name}.trace`));
         const stamp = JSON.parse(await Deno.readTextFile(`${b.trace}.json`));
         assert.ok(stamp.output.length > 0 && !stamp.output.includes("\n"), `${b.name}: one line`);
-        const sites = await programBranchSites({
+        const sites = await programSites({
           name: b.name,
           input: "run",
           trace: b.trace,
           binary: b.binary,
         });
-        assert.ok(sites.own.length >= 2, `${b.name}: ${sites.own.length} own branch sites`);
+        const branches = sites.profile.filter((s) => s.kind === "branch").length;
+        assert.ok(branches >= 2, `${b.name}: ${branches} own branch sites`);
       }
       const stat = (paths: string[]) =>
         Promise.all(paths.map(async (p) => (await Deno.stat(p)).mtime?.getTime()));

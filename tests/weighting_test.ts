@@ -7,7 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { programBranchSites, programDataset, sampleBySource } from "../lib/algorithms/transfer.ts";
+import { programDataset, programSites, sampleBySource } from "../lib/algorithms/transfer.ts";
 import {
   functionShares,
   hotFunctions,
@@ -15,6 +15,7 @@ import {
   sampleByExecution,
 } from "../lib/algorithms/weighting.ts";
 import { DEFAULT_SNAPSHOTS } from "../lib/algorithms/corpus.ts";
+import { TASK_ADDRESS, TASK_BRANCH } from "../lib/graph/mod.ts";
 import { traceProgram } from "../lib/trace/mod.ts";
 import { compileTestProgram, ensureTracer } from "../lib/trace/testing.ts";
 
@@ -36,9 +37,10 @@ Deno.test({
         quiet: true,
       });
       const program = { name: "hot_loop", input: "run", trace, binary };
-      const sites = await programBranchSites(program);
+      const sites = await programSites(program);
       const executions = (fn: string) =>
-        sites.profile.filter((p) => p.function === fn).reduce((s, p) => s + p.executions, 0);
+        sites.profile.filter((p) => p.function === fn && p.kind === "branch")
+          .reduce((s, p) => s + p.executions, 0);
       // scan: 100 x 1000 iterations; setup: 1000.
       assert.ok(executions("scan") >= 100_000, `scan ran ${executions("scan")} branches`);
       assert.ok(
@@ -49,8 +51,13 @@ Deno.test({
 
       const { dataset, profiles } = await programDataset([program], { maxPerSite: 2 });
       const [sample] = sampleByExecution(dataset, profiles, { perSource: 16 });
-      assert.equal(sample.indices.length, 16);
-      assert.ok(Math.abs(sample.weights.reduce((a, b) => a + b, 0) - 1) < 1e-9);
+      // 16 branches, then 16 loads, each kind weighing half.
+      const tasks = sample.indices.map((i) => dataset.instances.task[i]);
+      assert.deepEqual(tasks, [...Array(16).fill(TASK_BRANCH), ...Array(16).fill(TASK_ADDRESS)]);
+      const weightOf = (task: number) =>
+        sample.weights.reduce((s, w, k) => s + (tasks[k] === task ? w : 0), 0);
+      assert.ok(Math.abs(weightOf(TASK_BRANCH) - 0.5) < 1e-9, `${weightOf(TASK_BRANCH)}`);
+      assert.ok(Math.abs(weightOf(TASK_ADDRESS) - 0.5) < 1e-9, `${weightOf(TASK_ADDRESS)}`);
       for (const i of sample.indices) assert.equal(dataset.instances.source[i], 0);
       const shares = functionShares(sample);
       console.log(
@@ -59,13 +66,16 @@ Deno.test({
       assert.equal(shares[0].function, "scan");
       assert.ok(shares[0].share >= 0.95, `scan's share ${shares[0].share}`);
 
-      // The unweighted sample spreads over the sites: the cold code gets a large share.
-      const [even] = sampleBySource(dataset, 16);
+      // The unweighted sample spreads over the branch sites: the cold code gets a large share.
+      const even = sampleBySource(dataset, 16)[0]
+        .filter((i) => dataset.instances.task[i] === TASK_BRANCH);
       const siteFunction = new Map(sites.profile.map((p) => [p.site, p.function]));
       const coldEven = even.filter((i) =>
         siteFunction.get(dataset.instances.site[i]) !== "scan"
       ).length / even.length;
-      console.log(`unweighted: ${(100 * coldEven).toFixed(0)}% of the instances outside scan`);
+      console.log(
+        `unweighted: ${(100 * coldEven).toFixed(0)}% of the branch instances outside scan`,
+      );
       assert.ok(coldEven >= 0.25, `${coldEven}`);
 
       // Only the hottest functions covering 90%: nothing outside scan.
@@ -91,9 +101,9 @@ Deno.test("weighting: traces of one program count the same when merged", () => {
   ]);
   assert.deepEqual(
     hotFunctions([
-      { site: 0, executions: 10, function: "b" },
-      { site: 1, executions: 70, function: "a" },
-      { site: 2, executions: 20, function: "b" },
+      { site: 0, kind: "branch", executions: 10, function: "b" },
+      { site: 1, kind: "load", executions: 70, function: "a" },
+      { site: 2, kind: "branch", executions: 20, function: "b" },
     ], 0.7),
     ["a"],
   );

@@ -36,7 +36,7 @@ export interface ClassifierExport {
   programs: readonly CorpusProgram[];
   data: ProgramsData;
   maxPerSite: number;
-  /** Instances embedded per program. */
+  /** Branch instances embedded per program, and as many load instances. */
   perProgram: number;
   /** The study's accuracies of the frozen NCF, in words. */
   measuredAccuracy: string;
@@ -133,8 +133,8 @@ export async function exportClassifier(
     trainedOn:
       `NCF pre-trained on branch prediction over the corpus binaries except the held-out ` +
       `implementations of seed ${o.split.seed} (${o.split.description}); softmax regression on ` +
-      `the embeddings of the branch instances of the whole executable, weighted by how often ` +
-      `their code ran, of all ${o.programs.length} corpus binaries (${classes.length} classes: ` +
+      `the embeddings of the branch and load instances of the whole executable, weighted by how ` +
+      `often their code ran, of all ${o.programs.length} corpus binaries (${classes.length} classes: ` +
       `${classes.join(", ")}; gcc-12 and clang at ${levels.join("/")}), temperature ` +
       `${temperature.toFixed(2)} fitted on seed ${o.split.seed}'s held-out implementations`,
   });

@@ -3,7 +3,7 @@
  * which algorithm does a program implement? Traces the program as the corpus
  * was traced (snapshots at branches and loads, thinned per site; run
  * reproducibly, see {@linkcode sandboxedArgs}; `--stdin` feeds a file to its
- * standard input), builds branch instances of its own executable's
+ * standard input), builds branch and load instances of its own executable's
  * sites (not libraries), samples and weights them by how often their code ran
  * (`weighting.ts`), embeds them with the pre-trained NCF model, and prints the
  * classifier's probability per class, the functions the answer rests on, and
@@ -51,7 +51,7 @@ export interface ClassifyOptions {
 export interface ProgramClassification extends Classification {
   bundle: ClassifierBundle;
   program: string;
-  /** Branch instances embedded (picks; a hot site may be picked more than once). */
+  /** Branch and load instances embedded (picks; a hot site may be picked more than once). */
   instances: number;
   /** The functions the embedding rests on, with their share of the weight, largest first. */
   functions: FunctionShare[];
@@ -158,7 +158,7 @@ export function formatClassification(r: ProgramClassification): string {
   const shown = r.functions.filter((f, i) => i < 3 || f.share >= 0.05);
   const rest = 1 - shown.reduce((s, f) => s + f.share, 0);
   const lines = [
-    `program: ${r.program} (${r.instances} branch instances of its own code embedded, ` +
+    `program: ${r.program} (${r.instances} branch and load instances of its own code embedded, ` +
     `weighted by how often their code ran)`,
     `predicted class: ${r.predicted} (probability ${(100 * r.probabilities[0][1]).toFixed(1)}%)`,
     `the answer rests on: ${shown.map((f) => `${f.function} ${pct(f.share)}`).join(", ")}${

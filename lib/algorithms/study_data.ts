@@ -1,7 +1,7 @@
 /**
  * The data of the algorithm-classification study (`experiments/algorithm_classification.ts`):
  * the corpus binaries at the scale's levels with their traces, one dataset of their own branch
- * instances (cached by content), the instances embedded per binary, the splits (held-out
+ * and load instances (cached by content), the instances embedded per binary, the splits (held-out
  * implementations, held-out compiler) and, per split, the dataset NCF is pre-trained on.
  *
  * Not re-exported from `mod.ts`: it loads TensorFlow.js (through `transfer.ts`).
@@ -14,7 +14,7 @@ import { cacheDir, hashOf, readCachedJson, traceIdentity } from "../experiments/
 import type { Plan } from "../experiments/config.ts";
 import type { EndToEndOptions } from "./end_to_end.ts";
 import { type CachedDataset, cachedDerived } from "../experiments/datasets.ts";
-import { loadDataset, saveDataset } from "../graph/mod.ts";
+import { loadDataset, saveDataset, TASK_BRANCH } from "../graph/mod.ts";
 import { DEFAULT_SPEC, DEFAULT_TRAIN_OPTIONS } from "../model/mod.ts";
 import { type BinaryFeatures, corpusOpcodeCounts } from "./baseline.ts";
 import type { OptLevel } from "./build.ts";
@@ -27,7 +27,7 @@ import {
   resolveIndexPath,
 } from "./corpus.ts";
 import { type Split, splitByCompiler, splitByImplementation } from "./splits.ts";
-import { programDataset, sampleBySource, thinEvenly } from "./transfer.ts";
+import { programDataset, sampleBySource, thinEachTask, thinEvenly } from "./transfer.ts";
 import type { SiteProfile } from "./weighting.ts";
 
 /** A binary of the corpus with its traces (one per input). */
@@ -114,7 +114,7 @@ export interface ProgramsData {
   sourcesOf: number[][];
 }
 
-/** The branch instances of `programs`' own sites (`programDataset`), cached by the traces' content. */
+/** The branch and load instances of `programs`' own sites (`programDataset`), cached by content. */
 export async function programsDataset(
   programs: readonly CorpusProgram[],
   options: { maxPerSite: number; quiet: boolean },
@@ -130,7 +130,7 @@ export async function programsDataset(
   );
   const identities = await Promise.all(traces.map((t) => traceIdentity(t.trace)));
   const key = await hashOf({
-    version: 5,
+    version: 6,
     traces: traces.map((t, k) => [t.name, t.input, identities[k]]),
     maxPerSite: options.maxPerSite,
   });
@@ -150,17 +150,18 @@ export async function programsDataset(
   return { dataset: { dataset, dir, key }, ...sites, sourcesOf };
 }
 
-/** Per program, `perProgram` instances of its algorithm's sites, evenly over its sources. */
+/** Per program, `perProgram` branch and as many load instances of its algorithm, evenly over its sources. */
 export function algorithmSamples(data: ProgramsData, perProgram: number): number[][] {
-  const bySource = sampleBySource(data.dataset.dataset, perProgram, data.algorithmSites);
+  const { dataset } = data.dataset;
+  const bySource = sampleBySource(dataset, perProgram, data.algorithmSites);
   return data.sourcesOf.map((sources) =>
-    thinEvenly(sources.flatMap((s) => bySource[s]), perProgram)
+    thinEachTask(dataset, sources.flatMap((s) => bySource[s]), perProgram)
   );
 }
 
 /**
  * The dataset of branch pre-training on the programs `trainIdx` only: at most `trainCap` of their
- * algorithm instances train and a quarter of that validate, evenly spread; the rest is left out
+ * algorithm's branch instances train and a quarter of that validate, evenly spread; the rest is left out
  * (pre-training never sees a test program, not even unlabelled).
  */
 export async function pretrainingDataset(
@@ -173,7 +174,10 @@ export async function pretrainingDataset(
   const t = data.dataset.dataset.instances;
   const candidates: number[][] = [[], []];
   for (let i = 0; i < t.count; i++) {
-    if (allowed.has(t.source[i]) && t.split[i] < 2 && inAlgorithm[t.source[i]].has(t.site[i])) {
+    if (
+      t.task[i] === TASK_BRANCH && allowed.has(t.source[i]) && t.split[i] < 2 &&
+      inAlgorithm[t.source[i]].has(t.site[i])
+    ) {
       candidates[t.split[i]].push(i);
     }
   }
@@ -183,7 +187,7 @@ export async function pretrainingDataset(
   const programs = [...trainIdx].sort((a, b) => a - b).join(",");
   return await cachedDerived(
     data.dataset,
-    `branch pre-training on the algorithm instances of programs ${programs}, at most ${trainCap} ` +
+    `branch pre-training on the algorithm's branch instances of programs ${programs}, at most ${trainCap} ` +
       `train and ${Math.ceil(trainCap / 4)} valid, evenly spread`,
     { split: (i) => split.get(i) },
   );
@@ -249,7 +253,7 @@ export async function classificationSplits(
 
 /** The study's sizes at one scale. */
 export type StudySizes = CorpusSelection & {
-  /** Instances embedded per binary. */
+  /** Branch instances embedded per binary, and as many load instances. */
   perProgram: number;
   /** Training instances of branch pre-training (a quarter of that validates). */
   trainCap: number;
@@ -264,7 +268,7 @@ export interface StudyData {
   programs: CorpusProgram[];
   classes: string[];
   data: ProgramsData;
-  /** Per program, the instances embedded: its algorithm's ({@linkcode algorithmSamples}). */
+  /** Per program, the branch and load instances embedded ({@linkcode algorithmSamples}). */
   samples: number[][];
   splits: ClassificationSplit[];
   /** Confusion counts of NCF frozen and fine-tuned on held-out implementations over the seeds. */

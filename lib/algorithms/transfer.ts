@@ -1,12 +1,13 @@
 /**
  * Transfer from branch prediction to algorithm classification (PAPER.md
  * section 4): a program is summarised by the graph embeddings of its sampled
- * branch instances inside its own code, weighted by how often their code runs
- * (`weighting.ts`): their mean, spread and maximum (`programSummaries`, what
- * the frozen classifiers read) or their mean (`programEmbeddings`, what the
- * end-to-end head reads); a softmax regression on standardised summaries names the
- * class, and a detector taught on foreign programs (`ood.ts`) says when a
- * program may implement none of the classes. Used by
+ * branch and load instances inside its own code, weighted by how often their
+ * code runs (`weighting.ts`): per kind, their mean, spread and maximum
+ * (`programSummaries`, what the frozen classifiers read), or the mean of them
+ * all (`programEmbeddings`, what the end-to-end head reads); a softmax
+ * regression on standardised summaries names the class, and a detector taught
+ * on foreign programs (`ood.ts`) says when a program may implement none of the
+ * classes. Used by
  * the algorithm-classification study (`study_data.ts`, `study_scoring.ts`),
  * `deno task classifier` (`classifier_export.ts`) and `deno task classify`
  * (`classify.ts`).
@@ -18,9 +19,9 @@
 import { join, resolve } from "node:path";
 import { atomicWriteJson, ensureParentDir, Progress, UserError } from "../common/mod.ts";
 import { loadObject } from "../disasm/mod.ts";
-import { buildDataset, type Dataset, type TraceSource } from "../graph/mod.ts";
+import { buildDataset, type Dataset, TASK_NAMES, type TraceSource } from "../graph/mod.ts";
 import type { NcfModel } from "../model/mod.ts";
-import { BRANCH, openTrace } from "../trace/mod.ts";
+import { openTrace } from "../trace/mod.ts";
 import { type SoftmaxModel, softmaxProbabilities, trainSoftmax } from "./bag_of_opcodes.ts";
 import { type AlgorithmSymbol, inAlgorithm } from "./functions.ts";
 import {
@@ -49,9 +50,9 @@ export interface ProgramTrace {
   symbols?: readonly AlgorithmSymbol[];
 }
 
-/** Branch site ids of a trace in the program's own code. */
+/** Branch and load site ids of a trace in the program's own code. */
 export interface ProgramSites {
-  /** Every branch site of the main executable (no libraries). */
+  /** Every branch and load site of the main executable (no libraries). */
   own: number[];
   /** Those inside the algorithm's symbols (equal to `own` when the program has no symbols). */
   algorithm: number[];
@@ -60,12 +61,13 @@ export interface ProgramSites {
 }
 
 /**
- * Branch site ids of a trace inside the program's own executable, among them
- * those inside the algorithm's symbols (when given), and each own site's
- * executions in the trace and function in the executable (from its symbols;
- * `?` outside every symbol). Streams the trace once.
+ * Branch and load site ids of a trace inside the program's own executable
+ * (PLT stubs left out), among them those inside the algorithm's symbols (when
+ * given), and each own site's kind, executions in the trace and function in
+ * the executable (from its symbols; `?` outside every symbol). Streams the
+ * trace once.
  */
-export async function programBranchSites(
+export async function programSites(
   program: ProgramTrace,
   options: { disasmCacheDir?: string } = {},
 ): Promise<ProgramSites> {
@@ -73,29 +75,31 @@ export async function programBranchSites(
   const executions: number[] = [];
   for await (const chunk of trace.chunks({ chunkSize: 1 << 16 })) {
     for (let i = 0; i < chunk.length; i++) {
-      if (chunk.kind[i] === BRANCH) {
-        executions[chunk.site[i]] = (executions[chunk.site[i]] ?? 0) + 1;
-      }
+      executions[chunk.site[i]] = (executions[chunk.site[i]] ?? 0) + 1;
     }
   }
   const binary = await Deno.realPath(resolve(program.binary));
   const objects = await Promise.all(
     trace.meta.objects.map((o) => Deno.realPath(o).catch(() => o)),
   );
-  const own = trace.meta.sites.filter((s) => s.kind === "branch" && objects[s.object] === binary);
+  const own = trace.meta.sites.filter((s) => objects[s.object] === binary);
   const inside = program.symbols
     ? inAlgorithm({ ...trace.meta, objects }, binary, program.symbols)
     : () => true;
   const code = await loadObject(binary, { quiet: true, cacheDir: options.disasmCacheDir });
-  const profile = own.map((s) => {
-    const index = code.indexAt(s.offset);
-    return {
-      site: s.id,
-      executions: executions[s.id] ?? 0,
-      function: index < 0 ? "?" : code.functionOf(index).name,
-    };
-  });
-  return { own: own.map((s) => s.id), algorithm: own.filter(inside).map((s) => s.id), profile };
+  const functionOf = (offset: bigint) => {
+    const index = code.indexAt(offset);
+    return index < 0 ? "?" : code.functionOf(index).name;
+  };
+  // A PLT stub's load is the linker's jump into a library, not the program's code.
+  const mine = own.filter((s) => !functionOf(s.offset).endsWith("@plt"));
+  const profile = mine.map((s) => ({
+    site: s.id,
+    kind: s.kind,
+    executions: executions[s.id] ?? 0,
+    function: functionOf(s.offset),
+  }));
+  return { own: mine.map((s) => s.id), algorithm: mine.filter(inside).map((s) => s.id), profile };
 }
 
 /** Options of {@linkcode programDataset}. */
@@ -108,19 +112,20 @@ export interface ProgramDatasetOptions {
   onProgram?: (done: number, total: number) => void;
 }
 
-/** A dataset of programs' own branch instances, which sites are the algorithm's, how hot each is. */
+/** A dataset of programs' own branch and load instances, which sites are the algorithm's, how hot. */
 export interface ProgramDataset {
   /** One source per program, in the order given. */
   dataset: Dataset;
   /** Per source: the trace site ids inside the algorithm's symbols. */
   algorithmSites: number[][];
-  /** Per source: its own branch sites' executions and functions (for `sampleByExecution`). */
+  /** Per source: its own sites' kinds, executions and functions (for `sampleByExecution`). */
   profiles: SiteProfile[][];
 }
 
 /**
- * Branch instances of each program's own executable's sites, one dataset
- * source per program (in the order given), split by time inside each trace.
+ * Branch and load (next-address) instances of each program's own executable's
+ * sites, one dataset source per program (in the order given), split by time
+ * inside each trace.
  */
 export async function programDataset(
   programs: readonly ProgramTrace[],
@@ -130,8 +135,9 @@ export async function programDataset(
   const algorithmSites: number[][] = [];
   const profiles: SiteProfile[][] = [];
   for (const [k, p] of programs.entries()) {
-    const sites = await programBranchSites(p);
-    if (sites.algorithm.length === 0) {
+    const sites = await programSites(p);
+    const branches = new Set(sites.profile.filter((s) => s.kind === "branch").map((s) => s.site));
+    if (!sites.algorithm.some((s) => branches.has(s))) {
       throw new UserError(
         `${p.name}: no conditional branch of its own code was traced (${p.trace})`,
         "check that the program ran its algorithm and was traced with branch snapshots",
@@ -144,7 +150,7 @@ export async function programDataset(
   }
   const dataset = await buildDataset({
     traces,
-    tasks: ["branch"],
+    tasks: ["branch", "address"],
     maxPerSite: options.maxPerSite,
     seed: options.seed ?? 1,
     quiet: options.quiet ?? true,
@@ -161,7 +167,7 @@ export async function programDataset(
 }
 
 /**
- * Up to `perProgram` instance indices of each source, evenly spread over its
+ * Up to `perProgram` instance indices of each task per source, evenly spread over its
  * instances; with `sites`, only instances of those site ids (per source).
  */
 export function sampleBySource(
@@ -175,7 +181,14 @@ export function sampleBySource(
   for (let i = 0; i < t.count; i++) {
     if (!allowed || allowed[t.source[i]].has(t.site[i])) bySource[t.source[i]].push(i);
   }
-  return bySource.map((all) => thinEvenly(all, perProgram));
+  return bySource.map((all) => thinEachTask(dataset, all, perProgram));
+}
+
+/** At most `n` of `instances` of each task, evenly spread over them: branches, then addresses. */
+export function thinEachTask(dataset: Dataset, instances: readonly number[], n: number): number[] {
+  return TASK_NAMES.flatMap((_, task) =>
+    thinEvenly(instances.filter((i) => dataset.instances.task[i] === task), n)
+  );
 }
 
 /** At most `n` items of `list`, evenly spread over it (all of it when it is no longer). */
@@ -239,10 +252,12 @@ export function programEmbeddings(
 }
 
 /**
- * One summary `[3H]` per program of its instances' graph embeddings (the model's gated readout,
- * what its branch head reads): their (weighted) mean, (weighted) standard deviation and maximum.
- * The frozen classifiers read it: a mean alone hides how a program's branches differ from each
- * other, and the spread and extremes raised held-out accuracy on an inner validation split.
+ * One summary `[2 x 3H]` per program of its instances' graph embeddings (the model's gated
+ * readout, what its heads read): for its branch instances, then for its load instances, their
+ * (weighted) mean, (weighted) standard deviation and maximum (zeros for a kind it has none of).
+ * The frozen classifiers read it. A mean alone hides how a program's branches differ from each
+ * other, and the spread and extremes raised held-out accuracy on an inner validation split; so
+ * did the loads' summary beside the branches' (how the program walks its memory).
  */
 export function programSummaries(
   model: NcfModel,
@@ -251,17 +266,29 @@ export function programSummaries(
   options: EmbeddingOptions = {},
 ): Float64Array[] {
   const H = model.config.hidden;
-  return programRows(model, dataset, samples, "gated", options).map(({ rows, w }) => {
-    const mean = weightedMean(rows, w);
-    const spread = new Float64Array(H), max = new Float64Array(H).fill(-Infinity);
-    rows.forEach((r, j) =>
-      r.forEach((x, h) => {
-        spread[h] += w[j] * (x - mean[h]) ** 2;
-        max[h] = Math.max(max[h], x);
-      })
-    );
-    return Float64Array.from([...mean, ...spread.map(Math.sqrt), ...max]);
-  });
+  const task = dataset.instances.task;
+  return programRows(model, dataset, samples, "gated", options).map(({ rows, w }, p) =>
+    Float64Array.from(TASK_NAMES.flatMap((_, kind) => {
+      const of = samples[p].flatMap((i, j) => task[i] === kind ? [j] : []);
+      return summary(of.map((j) => rows[j]), of.map((j) => w[j]), H);
+    }))
+  );
+}
+
+/** Weighted mean, standard deviation and maximum `[3H]` of `rows` (weights renormalised). */
+function summary(rows: readonly Float32Array[], weights: readonly number[], H: number): number[] {
+  if (rows.length === 0) return new Array(3 * H).fill(0);
+  const total = weights.reduce((a, b) => a + b, 0);
+  const w = weights.map((x) => x / total);
+  const mean = weightedMean(rows, w);
+  const spread = new Float64Array(H), max = new Float64Array(H).fill(-Infinity);
+  rows.forEach((r, j) =>
+    r.forEach((x, h) => {
+      spread[h] += w[j] * (x - mean[h]) ** 2;
+      max[h] = Math.max(max[h], x);
+    })
+  );
+  return [...mean, ...spread.map(Math.sqrt), ...max];
 }
 
 /** A softmax regression on standardised program embeddings, with what is needed to doubt it. */
@@ -465,7 +492,7 @@ export function calibrateClassifier(
 }
 
 /** Version of {@linkcode ClassifierBundle} this code reads. */
-export const CLASSIFIER_BUNDLE_VERSION = 4;
+export const CLASSIFIER_BUNDLE_VERSION = 5;
 
 /** What `deno task classify` loads: the pre-trained model's folder and the classifier on its embeddings. */
 export interface ClassifierBundle {

@@ -1,15 +1,16 @@
 /**
  * Embed what a program does, not how it reads its input: each program's
- * branch instances are sampled and weighted by how often their code runs, so
- * that the hot loops of the algorithm dominate the program's embedding and a
- * parser that runs once counts for what it executes.
+ * branch and load instances are sampled and weighted by how often their code
+ * runs, so that the hot loops of the algorithm dominate the program's
+ * embedding and a parser that runs once counts for what it executes.
  *
- * A trace's own branch sites come with their execution counts and the
- * function of the executable they lie in ({@linkcode SiteProfile}, from
- * `programBranchSites` in `transfer.ts`). {@linkcode sampleByExecution} picks
- * `perSource` instances per trace by systematic sampling proportional to
- * their site's executions (optionally only in the hottest functions that
- * cover a share of the executions), and weights each pick by its site's share;
+ * A trace's own branch and load sites come with their kind, execution counts
+ * and the function of the executable they lie in ({@linkcode SiteProfile},
+ * from `programSites` in `transfer.ts`). {@linkcode sampleByExecution} picks
+ * `perSource` instances of each kind per trace by systematic sampling
+ * proportional to their site's executions (optionally only in the hottest
+ * functions that cover a share of the executions), and weights each pick by
+ * its site's share of its kind, each kind weighing the same;
  * {@linkcode functionShares} says which functions the embedding rests on.
  *
  * ```ts
@@ -21,15 +22,22 @@
  */
 import type { Dataset } from "../graph/mod.ts";
 
-/** One branch site of a program's own executable in one trace. */
+/** One branch or load site of a program's own executable in one trace. */
 export interface SiteProfile {
   /** Trace site id. */
   site: number;
-  /** How often the branch executed in the trace. */
+  kind: SiteKind;
+  /** How often the branch or load executed in the trace. */
   executions: number;
   /** The executable's function (symbol) it lies in, or `?` when it lies in none. */
   function: string;
 }
+
+/** What a site is: a conditional branch or a load. */
+export type SiteKind = "branch" | "load";
+
+/** The kinds of sites, in the order a program's samples list them. */
+export const SITE_KINDS: readonly SiteKind[] = ["branch", "load"];
 
 /** Instances of one source with a weight each (the weights sum to 1, or the lists are empty). */
 export interface WeightedSample {
@@ -42,7 +50,7 @@ export interface WeightedSample {
 
 /** Options of {@linkcode sampleByExecution}. */
 export interface ExecutionSampling {
-  /** Instances picked per source (per trace). */
+  /** Instances of each kind picked per source (per trace). */
   perSource: number;
   /**
    * Keep only the hottest functions that together run at least this share of
@@ -81,13 +89,15 @@ export function hotFunctions(profile: readonly SiteProfile[], coverage: number):
 }
 
 /**
- * Per source of `dataset`, `perSource` instances picked in proportion to their
- * site's executions: systematic sampling over the sites (in site-id order) with
- * probability proportional to executions, then, within a site, its instances
- * evenly (cycling when a hot site is picked more often than it has instances).
- * Each pick weighs its site's executions divided by the site's picks, and the
- * weights are normalised to 1 per source: the weighted mean of the picks'
- * embeddings estimates the mean embedding of an executed branch.
+ * Per source of `dataset`, `perSource` instances of each site kind picked in
+ * proportion to their site's executions: systematic sampling over the kind's
+ * sites (in site-id order) with probability proportional to executions, then,
+ * within a site, its instances evenly (cycling when a hot site is picked more
+ * often than it has instances). Each pick weighs its site's executions divided
+ * by the site's picks, normalised so that each kind present weighs the same
+ * and the weights sum to 1 per source: within a kind, the weighted mean of the
+ * picks' embeddings estimates the mean embedding of an executed branch (load).
+ * Branches come first, then loads.
  *
  * @param profiles Per source (in the dataset's source order): its own branch sites' profile.
  */
@@ -115,7 +125,10 @@ export function sampleByExecution(
     const hot = new Set(hotFunctions(withInstances, coverage));
     const sites = withInstances.filter((p) => hot.has(p.function))
       .sort((a, b) => a.site - b.site);
-    return systematicSample(sites, bySite[source], options.perSource);
+    const kinds = SITE_KINDS.map((kind) =>
+      systematicSample(sites.filter((p) => p.kind === kind), bySite[source], options.perSource)
+    );
+    return mergeWeighted(kinds);
   });
 }
 
@@ -150,7 +163,7 @@ function systematicSample(
 /**
  * Per program, the weighted sample of its sources (`sourcesOf[p]`: the dataset
  * sources of program p, e.g. one per input): `ceil(perProgram / sources)`
- * instances per source by {@linkcode sampleByExecution}, merged with
+ * instances of each kind per source by {@linkcode sampleByExecution}, merged with
  * {@linkcode mergeWeighted}.
  */
 export function programSamples(
@@ -176,8 +189,8 @@ export function programSamples(
 }
 
 /**
- * One program's sample from the samples of its traces: their picks together,
- * each trace's weights scaled so that every trace counts the same.
+ * One sample from several (a program's traces, or a trace's site kinds): their
+ * picks together, each one's weights scaled so that every non-empty one counts the same.
  */
 export function mergeWeighted(samples: readonly WeightedSample[]): WeightedSample {
   const used = samples.filter((s) => s.indices.length > 0);
