@@ -150,7 +150,7 @@ export async function programsDataset(
   return { dataset: { dataset, dir, key }, ...sites, sourcesOf };
 }
 
-/** Per program, `perProgram` branch and as many load instances of its algorithm, evenly over its sources. */
+/** Per program, `perProgram` branch and as many load instances of its algorithm, over its sources. */
 export function algorithmSamples(data: ProgramsData, perProgram: number): number[][] {
   const { dataset } = data.dataset;
   const bySource = sampleBySource(dataset, perProgram, data.algorithmSites);
@@ -161,8 +161,8 @@ export function algorithmSamples(data: ProgramsData, perProgram: number): number
 
 /**
  * The dataset of branch pre-training on the programs `trainIdx` only: at most `trainCap` of their
- * algorithm's branch instances train and a quarter of that validate, evenly spread; the rest is left out
- * (pre-training never sees a test program, not even unlabelled).
+ * algorithm's branch instances train and a quarter of that validate, evenly spread; the rest is left
+ * out (pre-training never sees a test program, not even unlabelled).
  */
 export async function pretrainingDataset(
   data: ProgramsData,
@@ -187,8 +187,8 @@ export async function pretrainingDataset(
   const programs = [...trainIdx].sort((a, b) => a - b).join(",");
   return await cachedDerived(
     data.dataset,
-    `branch pre-training on the algorithm's branch instances of programs ${programs}, at most ${trainCap} ` +
-      `train and ${Math.ceil(trainCap / 4)} valid, evenly spread`,
+    `branch pre-training on the algorithm's branch instances of programs ${programs}, at most ` +
+      `${trainCap} train and ${Math.ceil(trainCap / 4)} valid, evenly spread`,
     { split: (i) => split.get(i) },
   );
 }
