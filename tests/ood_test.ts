@@ -10,9 +10,11 @@
 import assert from "node:assert/strict";
 import {
   crossFittedWarnings,
+  FALSE_ALARM,
   fitOodDetector,
   oodVerdict,
   outOfDistributionRate,
+  thresholdAt,
 } from "../lib/algorithms/ood.ts";
 import { softmaxProbabilities } from "../lib/algorithms/bag_of_opcodes.ts";
 import { calibrateClassifier } from "../lib/algorithms/transfer.ts";
@@ -112,7 +114,7 @@ Deno.test("ood: bad input is an error naming it", () => {
         labels: ["a"],
         otherKnown: { features: [], groups: [], labels: [] },
         foreign: one,
-        heldOut: [],
+        heldOut: { features: [], groups: [] },
       }),
     /two groups/,
   );
@@ -134,11 +136,13 @@ Deno.test("crossFittedWarnings: each program is scored by a detector fitted with
       labels: other.map((p) => p.label),
     },
     foreign: { features: xs(foreign), groups: foreign.map((p) => p.group) },
-    heldOut: xs(heldOut),
+    heldOut: { features: xs(heldOut), groups: heldOut.map((p) => p.group) },
   };
   const warned = crossFittedWarnings(data);
   assert.equal(warned.folds, 4);
   assert.ok(warned.foreign.filter(Boolean).length / foreign.length >= 0.8);
+  // Held-out halves against each other's threshold: about the false-alarm share, not all or none.
+  assert.ok(warned.heldOut <= 0.25, `held-out warned ${warned.heldOut}`);
   // Fold 1: foreign group 1 and other-style group 1 (their groups' sorted ranks) left out.
   const inFold = (p: Point) => p.group.endsWith("1/0");
   const fold = fitOodDetector({
@@ -146,12 +150,27 @@ Deno.test("crossFittedWarnings: each program is scored by a detector fitted with
     labels: [...train.map((p) => p.label), ...other.filter((p) => !inFold(p)).map((p) => p.label)],
     foreign: xs(foreign.filter((p) => !inFold(p))),
   });
+  // Its threshold: fitted on the held-out programs, which no detector saw.
+  const threshold = thresholdAt(xs(heldOut).map((x) => oodVerdict(fold, x).score));
+  const warnedByFold = (x: number[]) => oodVerdict(fold, x).score > threshold;
   foreign.forEach((p, i) => {
-    if (inFold(p)) assert.equal(warned.foreign[i], oodVerdict(fold, p.x).outside);
+    if (inFold(p)) assert.equal(warned.foreign[i], warnedByFold(p.x));
   });
   other.forEach((p, i) => {
-    if (inFold(p)) assert.equal(warned.otherKnown[i], oodVerdict(fold, p.x).outside);
+    if (inFold(p)) assert.equal(warned.otherKnown[i], warnedByFold(p.x));
   });
+});
+
+Deno.test("thresholdAt: at most the false-alarm share of held-out scores lies above it", () => {
+  const scores = Array.from({ length: 100 }, (_, i) => (i + 1) / 100).reverse();
+  assert.equal(thresholdAt(scores, 0.1), 0.9);
+  assert.equal(scores.filter((s) => s > thresholdAt(scores)).length, 10 * FALSE_ALARM * 10);
+  assert.equal(thresholdAt(scores, 0), 1);
+  // Ties: never more than the share above it.
+  const tied = [0.2, 0.5, 0.5, 0.5, 0.9];
+  assert.equal(thresholdAt(tied, 0.2), 0.5);
+  assert.equal(tied.filter((s) => s > thresholdAt(tied, 0.2)).length, 1);
+  assert.throws(() => thresholdAt([]), /held-out/);
 });
 
 Deno.test("calibrateClassifier: rates cross-fitted, classifier refitted on every program", () => {
@@ -165,6 +184,7 @@ Deno.test("calibrateClassifier: rates cross-fitted, classifier refitted on every
   const { classifier, rates } = calibrateClassifier({
     features: xs(corpusPoints),
     labels: corpusPoints.map((p) => p.label),
+    implementations: corpusPoints.map((p) => p.group),
     trainIdx,
     testIdx,
     foreign: { features: xs(foreign), groups: foreign.map((p) => p.group) },
@@ -184,4 +204,7 @@ Deno.test("calibrateClassifier: rates cross-fitted, classifier refitted on every
   // classify's detector is fitted on the corpus and the outside programs against the foreign ones.
   assert.deepEqual(classifier.detector!.fittedOn, { known: 336, foreign: 32 });
   assert.ok(classifier.temperature! > 0);
+  // classify's threshold is fitted on the held-out implementations, not the unfitted 0.5.
+  assert.ok(classifier.detector!.threshold > 0 && classifier.detector!.threshold < 1);
+  assert.notEqual(classifier.detector!.threshold, 0.5);
 });

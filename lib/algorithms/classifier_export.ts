@@ -14,6 +14,7 @@ import { join } from "node:path";
 import type { Dataset } from "../graph/mod.ts";
 import { copyModel, type NcfModel } from "../model/mod.ts";
 import { buildForeignPrograms } from "./foreign.ts";
+import { FALSE_ALARM } from "./ood.ts";
 import { buildOutsidePrograms } from "./outside.ts";
 import type { StandaloneProgram } from "./standalone.ts";
 import type { ClassificationSplit, CorpusProgram, ProgramsData } from "./study_data.ts";
@@ -97,6 +98,7 @@ export async function exportClassifier(
   const { classifier, rates, folds } = calibrateClassifier({
     features: embedWeighted(o.model.model, dataset, whole, o.quiet ? undefined : "embed, corpus"),
     labels: o.programs.map((p) => p.class),
+    implementations: o.programs.map((p) => `${p.class}-${p.implementation}`),
     trainIdx: o.split.trainIdx,
     testIdx: o.split.testIdx,
     foreign: {
@@ -114,7 +116,10 @@ export async function exportClassifier(
     ...rates,
     measuredOn: `the same pipeline with the softmax and the detector fitted without the held-out ` +
       `implementations of seed ${o.split.seed}, and each foreign or outside program scored by a ` +
-      `detector fitted without it (${folds} folds; warning: P(foreign) > 0.5); foreign programs: ` +
+      `detector fitted without it (${folds} folds; warning: P(foreign) above the score that ` +
+      `${100 * FALSE_ALARM}% of the held-out implementations exceed, each of them measured ` +
+      `against the others'; classify uses the folds' mean, ` +
+      `${classifier.detector!.threshold.toPrecision(2)}); foreign programs: ` +
       `${names(foreign)} (data/algorithms/foreign/); programs written outside the corpus: ` +
       `${names(outside)} (data/algorithms/outside/); gcc-12 and clang at ${levels.join("/")}`,
   };

@@ -169,8 +169,10 @@ export function formatClassification(r: ProgramClassification): string {
     }; measured test accuracy of this method: ${r.bundle.measuredAccuracy}`,
     ...(r.ood
       ? [
-        `out-of-distribution detector: P(foreign) = ${r.ood.score.toFixed(2)} (warns above ` +
-        `${r.ood.threshold}); nearest training programs: ${r.ood.nearest.join(", ")}`,
+        `out-of-distribution detector: P(foreign) = ${r.ood.score.toPrecision(2)} (warns above ` +
+        `${r.ood.threshold.toPrecision(2)}); nearest training programs: ${
+          r.ood.nearest.join(", ")
+        }`,
       ]
       : []),
     "probabilities:",

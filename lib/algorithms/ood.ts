@@ -9,11 +9,14 @@
  * regression ("foreign" against "known") on standardised embeddings, fitted on
  * programs of the known classes (the corpus, and programs written in other
  * styles) against programs implementing none of them (`data/algorithms/
- * foreign/`), the two sides weighted equally. It warns when P(foreign) > 0.5,
- * the more probable side under equal priors: a rule fixed here, not tuned to
- * the measured rates. How often it warns on programs it has not seen is
- * measured by {@linkcode crossFittedWarnings}: every measured program is
- * scored by a detector fitted without its group.
+ * foreign/`), the two sides weighted equally. Its threshold on P(foreign) is
+ * fitted on held-out data, as the issue asks: the score that a fixed share
+ * ({@linkcode FALSE_ALARM}, chosen before measuring) of unseen implementations
+ * of the known classes exceeds ({@linkcode thresholdAt}); unfitted, it is 0.5,
+ * the more probable side under equal priors. How often it warns on programs
+ * it has not seen is measured by {@linkcode crossFittedWarnings}: every
+ * measured program is scored by a detector fitted without its group, against
+ * a threshold fitted without it.
  *
  * ```ts
  * const detector = fitOodDetector({ known, labels, foreign });
@@ -32,7 +35,7 @@ export interface OodDetector {
   std: number[];
   /** The two-class softmax on standardised embeddings: classes "foreign" and "known". */
   model: SoftmaxModel;
-  /** P(foreign) above this is out of distribution (0.5). */
+  /** P(foreign) above this is out of distribution (0.5 until fitted on held-out programs). */
   threshold: number;
   /** How many nearest known programs a verdict names. */
   k: number;
@@ -59,10 +62,28 @@ export interface OodOptions {
   k?: number;
   /** Seed of the logistic regression (default 1). */
   seed?: number;
+  /** Share of held-out known programs a fitted threshold lets warn (default {@linkcode FALSE_ALARM}). */
+  falseAlarm?: number;
 }
 
 const FOREIGN = "foreign";
 const THRESHOLD = 0.5;
+
+/**
+ * Share of unseen implementations of known classes a fitted threshold lets warn: half of the 20%
+ * the issue allows, fixed before any rate was measured with it.
+ */
+export const FALSE_ALARM = 0.1;
+
+/**
+ * The threshold that at most `falseAlarm` of `scores` (P(foreign) of known-class programs the
+ * detector never saw) exceed: warn when a score is above it.
+ */
+export function thresholdAt(scores: readonly number[], falseAlarm = FALSE_ALARM): number {
+  if (scores.length === 0) throw new Error("thresholdAt needs scores of held-out programs");
+  const sorted = [...scores].sort((a, b) => a - b);
+  return sorted[sorted.length - 1 - Math.floor(falseAlarm * sorted.length)];
+}
 
 /** Per-dimension mean and standard deviation (plus 1e-6) of `features`. */
 export function standardiser(
@@ -135,10 +156,15 @@ function squaredDistance(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return s;
 }
 
+/** P(foreign) of one embedding. */
+function foreignScore(detector: OodDetector, z: readonly number[]): number {
+  return softmaxProbabilities(detector.model, z)[detector.model.classes.indexOf(FOREIGN)];
+}
+
 /** Scores one embedding. */
 export function oodVerdict(detector: OodDetector, x: ArrayLike<number>): OodVerdict {
   const z = standardise(detector, x);
-  const score = softmaxProbabilities(detector.model, z)[detector.model.classes.indexOf(FOREIGN)];
+  const score = foreignScore(detector, z);
   const nearest = detector.reference.map((r, i) => ({ d: squaredDistance(r, z), i }))
     .sort((a, b) => a.d - b.d).slice(0, detector.k).map((r) => detector.labels[r.i]);
   return { score, threshold: detector.threshold, outside: score > detector.threshold, nearest };
@@ -168,8 +194,8 @@ export interface CrossFitData {
   otherKnown: GroupedEmbeddings & { labels: readonly string[] };
   /** Foreign programs: fitted on except in their group's fold. */
   foreign: GroupedEmbeddings;
-  /** Known programs never fitted on (a split's held-out implementations). */
-  heldOut: readonly ArrayLike<number>[];
+  /** Known programs never fitted on (a split's held-out implementations): they fit the thresholds. */
+  heldOut: GroupedEmbeddings;
 }
 
 /** The warnings of {@linkcode crossFittedWarnings}. */
@@ -177,9 +203,11 @@ export interface CrossFittedWarnings {
   /** Per foreign and per other-style program: warned by the detector fitted without its group. */
   foreign: boolean[];
   otherKnown: boolean[];
-  /** Share of the held-out programs warned, averaged over the folds' detectors. */
+  /** Share of the held-out programs warned, each group against the other groups' threshold. */
   heldOut: number;
   folds: number;
+  /** Mean over the folds of the threshold fitted on all the held-out programs. */
+  threshold: number;
 }
 
 /** The sorted distinct groups and, per item, its fold: its group's rank modulo `folds`. */
@@ -188,19 +216,38 @@ function foldsOf(groups: readonly string[], folds: number): number[] {
   return groups.map((g) => names.indexOf(g) % folds);
 }
 
+/** Share of held-out `scores` above the threshold fitted on the other groups' scores. */
+function leaveGroupOutWarned(
+  scores: readonly number[],
+  groups: readonly string[],
+  falseAlarm: number,
+): number {
+  let warned = 0;
+  for (const g of new Set(groups)) {
+    const t = thresholdAt(scores.filter((_, i) => groups[i] !== g), falseAlarm);
+    warned += scores.filter((s, i) => groups[i] === g && s > t).length;
+  }
+  return warned / scores.length;
+}
+
 /**
  * Warning rates of the detector on programs it has not seen: as many folds as foreign groups;
  * fold f leaves out the f-th foreign group and the other-style groups of rank f modulo that
- * number, fits a detector on the rest and scores what it left out (and the held-out programs).
+ * number, fits a detector on the rest, fits its threshold on the held-out programs
+ * ({@linkcode thresholdAt}) and scores what it left out. The held-out programs' own rate is
+ * cross-fitted too: each of their groups is scored against the threshold of the others.
  */
 export function crossFittedWarnings(
   data: CrossFitData,
   options: OodOptions = {},
 ): CrossFittedWarnings {
   const folds = new Set(data.foreign.groups).size;
-  if (folds < 2) {
-    throw new Error("crossFittedWarnings needs foreign programs of two groups or more");
+  if (folds < 2 || new Set(data.heldOut.groups).size < 2) {
+    throw new Error(
+      "crossFittedWarnings needs foreign programs of two groups or more, and held-out ones",
+    );
   }
+  const falseAlarm = options.falseAlarm ?? FALSE_ALARM;
   const foreignFold = foldsOf(data.foreign.groups, folds);
   const otherFold = foldsOf(data.otherKnown.groups, folds);
   const out: CrossFittedWarnings = {
@@ -208,6 +255,7 @@ export function crossFittedWarnings(
     otherKnown: data.otherKnown.features.map(() => false),
     heldOut: 0,
     folds,
+    threshold: 0,
   };
   for (let f = 0; f < folds; f++) {
     const keep = <T>(list: readonly T[], fold: number[]) => list.filter((_, i) => fold[i] !== f);
@@ -216,12 +264,16 @@ export function crossFittedWarnings(
       labels: [...data.labels, ...keep(data.otherKnown.labels, otherFold)],
       foreign: keep(data.foreign.features, foreignFold),
     }, options);
-    const warned = (x: ArrayLike<number>) => oodVerdict(detector, x).outside;
+    const score = (x: ArrayLike<number>) => foreignScore(detector, standardise(detector, x));
+    const heldOut = data.heldOut.features.map(score);
+    const threshold = thresholdAt(heldOut, falseAlarm);
+    const warned = (x: ArrayLike<number>) => score(x) > threshold;
     data.foreign.features.forEach((x, i) => foreignFold[i] === f && (out.foreign[i] = warned(x)));
     data.otherKnown.features.forEach((x, i) =>
       otherFold[i] === f && (out.otherKnown[i] = warned(x))
     );
-    out.heldOut += outOfDistributionRate(detector, data.heldOut) / folds;
+    out.heldOut += leaveGroupOutWarned(heldOut, data.heldOut.groups, falseAlarm) / folds;
+    out.threshold += threshold / folds;
   }
   return out;
 }

@@ -376,7 +376,9 @@ export function classificationWarnings(c: Classification): string[] {
   if (!c.ood?.outside) return [];
   return [
     `out of distribution: the detector taught on programs of no known class gives ` +
-    `P(foreign) = ${c.ood.score.toFixed(2)}, above ${c.ood.threshold}; it may implement none of ` +
+    `P(foreign) = ${c.ood.score.toPrecision(2)}, above ${
+      c.ood.threshold.toPrecision(2)
+    }; it may implement none of ` +
     `the known classes`,
   ];
 }
@@ -395,9 +397,10 @@ export interface WarningRates {
 
 /** What {@linkcode calibrateClassifier} fits and measures on. */
 export interface CalibrationData {
-  /** Embeddings of the corpus programs and their classes. */
+  /** Embeddings of the corpus programs, their classes and implementations (e.g. `bfs-csr_queue`). */
   features: readonly ArrayLike<number>[];
   labels: readonly string[];
+  implementations: readonly string[];
   /** One split by implementation: the programs to fit on and the held-out ones to measure on. */
   trainIdx: readonly number[];
   testIdx: readonly number[];
@@ -420,10 +423,13 @@ const share = (flags: readonly boolean[]) =>
  * (fitted on the held-out programs' probabilities) and the share named right
  * (held-out and outside programs). The detector's warning rates are
  * cross-fitted (`crossFittedWarnings`): the held-out implementations never
- * take part in a fit, and each outside or foreign program is scored by a
- * detector fitted without its program. The returned classifier is refitted
- * on every program: the softmax on the corpus, with that temperature, and the
- * detector on the corpus and the outside programs against the foreign ones.
+ * take part in a detector's fit but fit its threshold, each outside or foreign
+ * program is scored by a detector and threshold fitted without its program,
+ * and each held-out implementation against the threshold of the others. The returned classifier is refitted on every program: the
+ * softmax on the corpus, with that temperature, and the detector on the
+ * corpus and the outside programs against the foreign ones, with the folds'
+ * mean threshold (a new program is as unseen to it as the held-out ones were
+ * to the folds' detectors).
  */
 export function calibrateClassifier(
   data: CalibrationData,
@@ -456,17 +462,23 @@ export function calibrateClassifier(
     labels: pick(data.labels, data.trainIdx),
     otherKnown: outside,
     foreign: data.foreign,
-    heldOut: pick(data.features, data.testIdx),
+    heldOut: {
+      features: pick(data.features, data.testIdx),
+      groups: pick(data.implementations, data.testIdx),
+    },
   }, data.ood);
   const testLabels = pick(data.labels, data.testIdx);
   const classifier: EmbeddingClassifier = {
     ...fitEmbeddingClassifier(data.features, data.labels, seed),
     temperature: heldOut.temperature,
-    detector: fitOodDetector({
-      known: [...data.features, ...outside.features],
-      labels: [...data.labels, ...outside.labels],
-      foreign: data.foreign.features,
-    }, data.ood),
+    detector: {
+      ...fitOodDetector({
+        known: [...data.features, ...outside.features],
+        labels: [...data.labels, ...outside.labels],
+        foreign: data.foreign.features,
+      }, data.ood),
+      threshold: warned.threshold,
+    },
   };
   return {
     classifier,
