@@ -62,7 +62,7 @@ export interface OodOptions {
   k?: number;
   /** Seed of the logistic regression (default 1). */
   seed?: number;
-  /** Share of held-out known programs a fitted threshold lets warn (default {@linkcode FALSE_ALARM}). */
+  /** Share of held-out known programs a fitted threshold lets warn (default `FALSE_ALARM`). */
   falseAlarm?: number;
 }
 
