@@ -139,7 +139,8 @@ export async function exportClassifier(
       `NCF pre-trained on branch prediction over the corpus binaries except the held-out ` +
       `implementations of seed ${o.split.seed} (${o.split.description}); softmax regression on ` +
       `the embeddings of the branch and load instances of the whole executable, weighted by how ` +
-      `often their code ran, of all ${o.programs.length} corpus binaries (${classes.length} classes: ` +
+      `often their code ran, of all ${o.programs.length} corpus binaries ` +
+      `(${classes.length} classes: ` +
       `${classes.join(", ")}; gcc-12 and clang at ${levels.join("/")}), temperature ` +
       `${temperature.toFixed(2)} fitted on seed ${o.split.seed}'s held-out implementations`,
   });

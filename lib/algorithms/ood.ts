@@ -194,7 +194,7 @@ export interface CrossFitData {
   otherKnown: GroupedEmbeddings & { labels: readonly string[] };
   /** Foreign programs: fitted on except in their group's fold. */
   foreign: GroupedEmbeddings;
-  /** Known programs never fitted on (a split's held-out implementations): they fit the thresholds. */
+  /** Known programs never fitted on (a split's held-out implementations); they fit thresholds. */
   heldOut: GroupedEmbeddings;
 }
 

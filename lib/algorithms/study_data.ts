@@ -150,7 +150,7 @@ export async function programsDataset(
   return { dataset: { dataset, dir, key }, ...sites, sourcesOf };
 }
 
-/** Per program, `perProgram` branch and as many load instances of its algorithm, over its sources. */
+/** Per program, `perProgram` branch and as many load instances of its algorithm (all sources). */
 export function algorithmSamples(data: ProgramsData, perProgram: number): number[][] {
   const { dataset } = data.dataset;
   const bySource = sampleBySource(dataset, perProgram, data.algorithmSites);
@@ -161,8 +161,8 @@ export function algorithmSamples(data: ProgramsData, perProgram: number): number
 
 /**
  * The dataset of branch pre-training on the programs `trainIdx` only: at most `trainCap` of their
- * algorithm's branch instances train and a quarter of that validate, evenly spread; the rest is left
- * out (pre-training never sees a test program, not even unlabelled).
+ * algorithm's branch instances train and a quarter of that validate, evenly spread; the rest is
+ * left out (pre-training never sees a test program, not even unlabelled).
  */
 export async function pretrainingDataset(
   data: ProgramsData,

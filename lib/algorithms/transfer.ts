@@ -7,10 +7,9 @@
  * all (`programEmbeddings`, what the end-to-end head reads); a softmax
  * regression on standardised summaries names the class, and a detector taught
  * on foreign programs (`ood.ts`) says when a program may implement none of the
- * classes. Used by
- * the algorithm-classification study (`study_data.ts`, `study_scoring.ts`),
- * `deno task classifier` (`classifier_export.ts`) and `deno task classify`
- * (`classify.ts`).
+ * classes. Used by the algorithm-classification study (`study_data.ts`,
+ * `study_scoring.ts`), `deno task classifier` (`classifier_export.ts`) and
+ * `deno task classify` (`classify.ts`).
  *
  * Not re-exported from `mod.ts`: it loads TensorFlow.js.
  *
@@ -87,19 +86,23 @@ export async function programSites(
     ? inAlgorithm({ ...trace.meta, objects }, binary, program.symbols)
     : () => true;
   const code = await loadObject(binary, { quiet: true, cacheDir: options.disasmCacheDir });
-  const functionOf = (offset: bigint) => {
-    const index = code.indexAt(offset);
-    return index < 0 ? "?" : code.functionOf(index).name;
-  };
+  const named = own.map((s) => {
+    const index = code.indexAt(s.offset);
+    return { site: s, function: index < 0 ? "?" : code.functionOf(index).name };
+  });
   // A PLT stub's load is the linker's jump into a library, not the program's code.
-  const mine = own.filter((s) => !functionOf(s.offset).endsWith("@plt"));
-  const profile = mine.map((s) => ({
-    site: s.id,
-    kind: s.kind,
-    executions: executions[s.id] ?? 0,
-    function: functionOf(s.offset),
+  const mine = named.filter((n) => !n.function.endsWith("@plt"));
+  const profile = mine.map(({ site, function: fn }) => ({
+    site: site.id,
+    kind: site.kind,
+    executions: executions[site.id] ?? 0,
+    function: fn,
   }));
-  return { own: mine.map((s) => s.id), algorithm: mine.filter(inside).map((s) => s.id), profile };
+  return {
+    own: profile.map((p) => p.site),
+    algorithm: mine.filter((n) => inside(n.site)).map((n) => n.site.id),
+    profile,
+  };
 }
 
 /** Options of {@linkcode programDataset}. */
@@ -112,7 +115,7 @@ export interface ProgramDatasetOptions {
   onProgram?: (done: number, total: number) => void;
 }
 
-/** A dataset of programs' own branch and load instances, which sites are the algorithm's, how hot. */
+/** Programs' own branch and load instances, which sites are the algorithm's, how hot each is. */
 export interface ProgramDataset {
   /** One source per program, in the order given. */
   dataset: Dataset;
@@ -397,7 +400,7 @@ export interface WarningRates {
 
 /** What {@linkcode calibrateClassifier} fits and measures on. */
 export interface CalibrationData {
-  /** Embeddings of the corpus programs, their classes and implementations (e.g. `bfs-csr_queue`). */
+  /** Embeddings of the corpus programs, their classes and implementations (`bfs-csr_queue`). */
   features: readonly ArrayLike<number>[];
   labels: readonly string[];
   implementations: readonly string[];
@@ -425,11 +428,12 @@ const share = (flags: readonly boolean[]) =>
  * cross-fitted (`crossFittedWarnings`): the held-out implementations never
  * take part in a detector's fit but fit its threshold, each outside or foreign
  * program is scored by a detector and threshold fitted without its program,
- * and each held-out implementation against the threshold of the others. The returned classifier is refitted on every program: the
- * softmax on the corpus, with that temperature, and the detector on the
- * corpus and the outside programs against the foreign ones, with the folds'
- * mean threshold (a new program is as unseen to it as the held-out ones were
- * to the folds' detectors).
+ * and each held-out implementation against the threshold of the others. The
+ * returned classifier is refitted on every program: the softmax on the
+ * corpus, with that temperature, and the detector on the corpus and the
+ * outside programs against the foreign ones, with the folds' mean threshold
+ * (a new program is as unseen to it as the held-out ones were to the folds'
+ * detectors).
  */
 export function calibrateClassifier(
   data: CalibrationData,
