@@ -26,7 +26,7 @@ import {
   programSummaries,
   saveClassifierBundle,
 } from "../lib/algorithms/transfer.ts";
-import { programSamples } from "../lib/algorithms/weighting.ts";
+import { sampleByExecution } from "../lib/algorithms/weighting.ts";
 import { ROOT, UserError } from "../lib/common/mod.ts";
 import { DEFAULT_SPEC, DEFAULT_TRAIN_OPTIONS, initBackend, train } from "../lib/model/mod.ts";
 import { traceProgram } from "../lib/trace/mod.ts";
@@ -101,9 +101,7 @@ Deno.test({
         modelDir,
         { quiet: true },
       );
-      const samples = programSamples(dataset, profiles, traced.map((_, k) => [k]), {
-        perProgram: 8,
-      });
+      const samples = sampleByExecution(dataset, profiles, { perSource: 8 });
       const features = programSummaries(
         model,
         dataset,

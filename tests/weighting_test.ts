@@ -87,7 +87,7 @@ Deno.test({
   },
 });
 
-Deno.test("weighting: traces of one program count the same when merged", () => {
+Deno.test("weighting: merged samples (a trace's site kinds) count the same", () => {
   const merged = mergeWeighted([
     { indices: [1, 2], weights: [0.5, 0.5], functions: ["f", "g"] },
     { indices: [], weights: [], functions: [] },

@@ -1,10 +1,10 @@
 /**
  * The classifier `deno task classify` uses, exported from the algorithm-classification study's
  * pre-trained model (`deno task classifier`): the frozen seed-1 NCF of the held-out-implementation
- * split, softmax regression on execution-weighted whole-executable embeddings of every corpus
- * program, a temperature and the out-of-distribution detector (`ood.ts`, taught on the corpus and
- * the outside programs against the foreign ones), with the rates of its warning measured on
- * programs it has not seen.
+ * split, softmax regression on execution-weighted whole-executable embeddings of one run of every
+ * corpus program, a temperature and the out-of-distribution detector (`ood.ts`, taught on the
+ * corpus and the outside programs against the foreign ones), with the rates of its warning measured
+ * on programs it has not seen.
  *
  * Not re-exported from `mod.ts`: it loads TensorFlow.js.
  *
@@ -26,7 +26,7 @@ import {
   saveClassifierBundle,
   type WarningRates,
 } from "./transfer.ts";
-import { programSamples, type WeightedSample } from "./weighting.ts";
+import { sampleByExecution, type WeightedSample } from "./weighting.ts";
 
 /** What {@linkcode exportClassifier} is given. */
 export interface ClassifierExport {
@@ -45,6 +45,9 @@ export interface ClassifierExport {
   out: string;
   quiet: boolean;
 }
+
+/** How `classify` samples a run: `perProgram` of each kind, picked by execution, every function. */
+const sampling = (o: ClassifierExport) => ({ perSource: o.perProgram, coverage: 1 });
 
 /** Execution-weighted embeddings of the programs' samples; a progress bar labelled `label`. */
 function embedWeighted(
@@ -70,8 +73,7 @@ async function embedStandalone(built: StandaloneProgram[], what: string, o: Clas
     })),
     { maxPerSite: o.maxPerSite, quiet: true },
   );
-  const sampling = { perProgram: o.perProgram, coverage: 1 };
-  const samples = programSamples(data.dataset, data.profiles, built.map((_, k) => [k]), sampling);
+  const samples = sampleByExecution(data.dataset, data.profiles, sampling(o));
   return embedWeighted(
     o.model.model,
     data.dataset,
@@ -90,8 +92,10 @@ export async function exportClassifier(
   o: ClassifierExport,
 ): Promise<{ temperature: number; warningRates: WarningRates }> {
   const { dataset } = o.data.dataset;
-  const sampling = { perProgram: o.perProgram, coverage: 1 };
-  const whole = programSamples(dataset, o.data.profiles, o.data.sourcesOf, sampling);
+  // One run per binary (its first input), as `classify` sees a program: a summary of `perProgram`
+  // picks of each kind from one trace differs from one of half as many from each of two.
+  const bySource = sampleByExecution(dataset, o.data.profiles, sampling(o));
+  const whole = o.data.sourcesOf.map(([first]) => bySource[first]);
   const levels = [...new Set(o.programs.map((p) => p.opt))].sort();
   const foreign = await buildForeignPrograms({ opts: levels, quiet: o.quiet });
   const outside = await buildOutsidePrograms({ opts: levels, quiet: o.quiet });
@@ -132,15 +136,15 @@ export async function exportClassifier(
     model: "model",
     classifier,
     maxPerSite: o.maxPerSite,
-    sampling: { perSource: o.perProgram, coverage: sampling.coverage },
+    sampling: sampling(o),
     warningRates,
     measuredAccuracy: o.measuredAccuracy,
     trainedOn:
       `NCF pre-trained on branch prediction over the corpus binaries except the held-out ` +
       `implementations of seed ${o.split.seed} (${o.split.description}); softmax regression on ` +
       `the embeddings of the branch and load instances of the whole executable, weighted by how ` +
-      `often their code ran, of all ${o.programs.length} corpus binaries ` +
-      `(${classes.length} classes: ` +
+      `often their code ran, of one run (the first input) of each of the ${o.programs.length} ` +
+      `corpus binaries (${classes.length} classes: ` +
       `${classes.join(", ")}; gcc-12 and clang at ${levels.join("/")}), temperature ` +
       `${temperature.toFixed(2)} fitted on seed ${o.split.seed}'s held-out implementations`,
   });

@@ -161,35 +161,7 @@ function systematicSample(
 }
 
 /**
- * Per program, the weighted sample of its sources (`sourcesOf[p]`: the dataset
- * sources of program p, e.g. one per input): `ceil(perProgram / sources)`
- * instances of each kind per source by {@linkcode sampleByExecution}, merged with
- * {@linkcode mergeWeighted}.
- */
-export function programSamples(
-  dataset: Dataset,
-  profiles: readonly (readonly SiteProfile[])[],
-  sourcesOf: readonly (readonly number[])[],
-  options: { perProgram: number; coverage?: number },
-): WeightedSample[] {
-  const perSources = new Map<number, WeightedSample[]>();
-  for (const sources of sourcesOf) {
-    const n = Math.ceil(options.perProgram / Math.max(1, sources.length));
-    if (!perSources.has(n)) {
-      perSources.set(
-        n,
-        sampleByExecution(dataset, profiles, { perSource: n, coverage: options.coverage }),
-      );
-    }
-  }
-  return sourcesOf.map((sources) => {
-    const n = Math.ceil(options.perProgram / Math.max(1, sources.length));
-    return mergeWeighted(sources.map((s) => perSources.get(n)![s]));
-  });
-}
-
-/**
- * One sample from several (a program's traces, or a trace's site kinds): their
+ * One sample from several (a trace's site kinds): their
  * picks together, each one's weights scaled so that every non-empty one counts the same.
  */
 export function mergeWeighted(samples: readonly WeightedSample[]): WeightedSample {
