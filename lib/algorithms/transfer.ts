@@ -377,12 +377,11 @@ export function classifyEmbedding(c: EmbeddingClassifier, x: ArrayLike<number>):
  */
 export function classificationWarnings(c: Classification): string[] {
   if (!c.ood?.outside) return [];
+  const { score, threshold } = c.ood;
   return [
     `out of distribution: the detector taught on programs of no known class gives ` +
-    `P(foreign) = ${c.ood.score.toPrecision(2)}, above ${
-      c.ood.threshold.toPrecision(2)
-    }; it may implement none of ` +
-    `the known classes`,
+    `P(foreign) = ${score.toPrecision(2)}, above ${threshold.toPrecision(2)}; it may implement ` +
+    `none of the known classes`,
   ];
 }
 

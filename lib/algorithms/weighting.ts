@@ -54,8 +54,8 @@ export interface ExecutionSampling {
   perSource: number;
   /**
    * Keep only the hottest functions that together run at least this share of
-   * the source's branch executions (among sites with instances); 1 keeps all
-   * (default 1).
+   * the source's branch and load executions (among sites with instances); 1
+   * keeps all (default 1).
    */
   coverage?: number;
 }
@@ -99,7 +99,7 @@ export function hotFunctions(profile: readonly SiteProfile[], coverage: number):
  * picks' embeddings estimates the mean embedding of an executed branch (load).
  * Branches come first, then loads.
  *
- * @param profiles Per source (in the dataset's source order): its own branch sites' profile.
+ * @param profiles Per source (in the dataset's source order): its own sites' profile.
  */
 export function sampleByExecution(
   dataset: Dataset,
@@ -161,8 +161,8 @@ function systematicSample(
 }
 
 /**
- * One sample from several (a trace's site kinds): their
- * picks together, each one's weights scaled so that every non-empty one counts the same.
+ * One sample from several (a trace's site kinds): their picks together, each
+ * one's weights scaled so that every non-empty one counts the same.
  */
 export function mergeWeighted(samples: readonly WeightedSample[]): WeightedSample {
   const used = samples.filter((s) => s.indices.length > 0);
