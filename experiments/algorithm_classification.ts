@@ -19,8 +19,9 @@ import {
   scoreSplits,
   scoringParts,
 } from "../lib/algorithms/study_scoring.ts";
+import { gainPerDoubling } from "../lib/algorithms/learning_curve.ts";
 import * as kit from "../lib/experiments/mod.ts";
-import { mean, type ResultRow } from "../lib/report/mod.ts";
+import { lineChart, mean, type ResultRow, sampleStd } from "../lib/report/mod.ts";
 
 type Input = kit.ResultInput<StudySizes, StudyData, ResultRow[]>;
 
@@ -46,6 +47,35 @@ function styleBreakdown({ byStyle }: StudyData): string {
     .join(", ");
 }
 
+/** Per method, the x positions (implementations per class) and each one's accuracies over seeds. */
+function curveSeries({ curves }: StudyData) {
+  return Object.entries(curves).map(([id, perSeed]) => ({
+    id,
+    x: perSeed[0].map((p) => p.implementations),
+    accuracies: perSeed[0].map((_, k) => perSeed.map((points) => points[k].accuracy)),
+  }));
+}
+
+/** The learning curves as a sentence, with NCF frozen's gain per doubling and where it leads. */
+function curveNote(data: StudyData, sizes: StudySizes): string {
+  const series = curveSeries(data);
+  const listed = series.map(({ id, x, accuracies }) =>
+    `${kit.label(id)} ${x.map((n, k) => `${n}: ${fmt(accuracies[k])}`).join(", ")}`
+  ).join("; ");
+  const ncf = series.find((s) => s.id === "ncf-frozen")!;
+  const points = ncf.x.map((n, k) => ({ implementations: n, accuracy: mean(ncf.accuracies[k]) }));
+  const gain = gainPerDoubling(points);
+  const last = points.at(-1)!;
+  const reach = gain > 0 && last.accuracy < 90
+    ? `; at that rate 90% would take about ${
+      Math.round(last.implementations * 2 ** ((90 - last.accuracy) / gain))
+    } implementations per class (an extrapolation, not a measurement)`
+    : "";
+  return `Held-out implementations against the training implementations per class (mean ± std over seeds; at each smaller count a seed's value is the mean over ${sizes.curve.draws} random choices of implementations, the same for both methods): ${listed}. NCF frozen gains ${
+    signed(gain)
+  } points per doubling of the implementations (least squares on log2 of the count)${reach}.`;
+}
+
 const study: kit.Study<StudySizes, StudyData, ResultRow[]> = {
   name: "algorithm_classification",
   title: "Algorithm classification from branch-prediction embeddings",
@@ -61,6 +91,7 @@ const study: kit.Study<StudySizes, StudyData, ResultRow[]> = {
       trainCap: 8000,
       // 5 epochs over 8 implementations per class: about the optimiser steps 12 epochs took over 4.
       endToEnd: { epochs: 5, programsPerStep: 8, instancesPerStep: 4, lr: 3e-3 },
+      curve: { implementations: [2, 4], draws: 3 },
       plan: { maxPerSite: 2, ...pretrainingPlan({ hidden: 64, steps: 4, epochs: 4 }) },
     },
     full: {
@@ -69,6 +100,7 @@ const study: kit.Study<StudySizes, StudyData, ResultRow[]> = {
       perProgram: 64,
       trainCap: 8000,
       endToEnd: { epochs: 30, programsPerStep: 8, instancesPerStep: 8, lr: 3e-3 },
+      curve: { implementations: [2, 4], draws: 5 },
       plan: { maxPerSite: 4, ...pretrainingPlan({ hidden: 64, steps: 4, epochs: 6 }) },
     },
     // Two classes at -O0, built into the cache: the tests' corpus slice.
@@ -78,6 +110,7 @@ const study: kit.Study<StudySizes, StudyData, ResultRow[]> = {
       perProgram: 8,
       trainCap: 300,
       endToEnd: { epochs: 2, programsPerStep: 8, instancesPerStep: 4, lr: 3e-3 },
+      curve: { implementations: [2], draws: 1 },
       slice: { only: ["binary_search", "insertion_sort"], opts: ["O0"] },
       plan: { maxPerSite: 2, ...pretrainingPlan({ hidden: 32, steps: 2, epochs: 1 }) },
     },
@@ -141,6 +174,30 @@ const study: kit.Study<StudySizes, StudyData, ResultRow[]> = {
       caption: `Confusion of ${kit.label(id)} on held-out implementations (rows: true class).`,
       draw: ({ data }: Input, out: string) => drawConfusion(data, id, out),
     })),
+    {
+      kind: "custom",
+      suffix: "_implementations",
+      caption:
+        "Held-out accuracy of NCF frozen and the bag of opcodes trained on fewer implementations per class (mean ± std over seeds): how far a wider corpus could take each.",
+      draw: async ({ data }: Input, out: string) => {
+        const series = curveSeries(data);
+        await lineChart({
+          title: "Held-out implementations: accuracy against training implementations per class",
+          out,
+          x: series[0].x.map(String),
+          series: series.map(({ id, accuracies }) => ({
+            label: kit.label(id),
+            color: kit.method(id).color,
+            values: accuracies.map(mean),
+            errors: accuracies.map(sampleStd),
+          })),
+          xLabel: "training implementations per class",
+          yLabel: "accuracy (%)",
+          yMin: 0,
+          yMax: 100,
+        });
+      },
+    },
   ],
   notes: ({ ctx: { plan, sizes }, data }) => [
     "Verdict rules, over seeds on held-out implementations: the first claim is yes when NCF frozen beats both bag of opcodes and the static-only GNN by more than the larger std and reaches 80%, partly when it beats them by more than the spread but stays below 80%, no otherwise; the second is yes when fine-tuned beats from scratch by more than the larger std.",
@@ -154,6 +211,7 @@ const study: kit.Study<StudySizes, StudyData, ResultRow[]> = {
     `Held-out implementations named right by input style (all seeds; NCF frozen / fine-tuned, of how many binaries): ${
       styleBreakdown(data)
     }.`,
+    curveNote(data, sizes),
     "The compiler split is the same every seed (gcc trains, clang tests); its seeds vary the weights' initialisation and sampling only.",
     "deno task classifier exports deno task classify's classifier from seed 1's pre-trained NCF, with the warning rates of its out-of-distribution detector (results/algorithms/classifier/classifier.json).",
   ],
@@ -163,6 +221,7 @@ const study: kit.Study<StudySizes, StudyData, ResultRow[]> = {
     instances: data.data.dataset.dataset.instances.count,
     pooling:
       "frozen: gated readout, then mean/std/max over branch and over load instances; end to end: mean, mean",
+    curves: data.curves,
   }),
 };
 

@@ -88,6 +88,18 @@ Deno.test("every study runs end to end at the tiny plan, then setup.json and the
         assert.ok((await Deno.stat(join(results, chart))).size > 1000, chart);
       }
     }
+    // The learning curve's last point is the study's own row, per method and seed.
+    const classification = await readResults("algorithm_classification", { dir: results });
+    const { settings } = JSON.parse(
+      await Deno.readTextFile(join(results, "algorithm_classification.json")),
+    );
+    for (const [id, perSeed] of Object.entries(settings.curves)) {
+      const own = classification.runs.filter((r) =>
+        r.workload === "held-out implementation" && r.method === label(id)
+      ).map((r) => r.metrics.accuracy);
+      const last = (perSeed as { accuracy: number }[][]).map((points) => points.at(-1)!.accuracy);
+      assert.deepEqual(last, own, id);
+    }
     const setup = JSON.parse(await Deno.readTextFile(join(results, "setup.json")));
     assert.deepEqual(setup.workloads.map((w: { workload: string }) => w.workload).sort(), [
       "bst",

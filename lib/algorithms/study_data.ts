@@ -18,6 +18,7 @@ import { loadDataset, saveDataset, TASK_BRANCH } from "../graph/mod.ts";
 import { DEFAULT_SPEC, DEFAULT_TRAIN_OPTIONS } from "../model/mod.ts";
 import { type BinaryFeatures, corpusOpcodeCounts } from "./baseline.ts";
 import type { OptLevel } from "./build.ts";
+import type { CurvePoint, CurveSizes } from "./learning_curve.ts";
 import {
   ALGORITHMS_CACHE_DIR,
   buildCorpus,
@@ -259,9 +260,14 @@ export type StudySizes = CorpusSelection & {
   trainCap: number;
   /** The fine-tuning and from-scratch training (the seed is the split's). */
   endToEnd: Omit<EndToEndOptions, "seed" | "label">;
+  /** The learning curves' sizes (held-out implementations). */
+  curve: CurveSizes;
   /** Overrides of the shared plan: `maxPerSite` and {@linkcode pretrainingPlan}. */
   plan: Partial<Plan>;
 };
+
+/** The methods whose learning curves the study draws. */
+export type CurveMethod = "ncf-frozen" | "bag-of-opcodes";
 
 /** Everything the study scores on. */
 export interface StudyData {
@@ -275,6 +281,8 @@ export interface StudyData {
   confusion: Record<"ncf-frozen" | "ncf-finetuned", number[][]>;
   /** The same methods' held-out implementations named right, by input style (`inputStyle`). */
   byStyle: Record<"ncf-frozen" | "ncf-finetuned", Record<string, StyleTally>>;
+  /** Per method, one learning curve per held-out-implementations split (seed order). */
+  curves: Record<CurveMethod, CurvePoint[][]>;
 }
 
 /** How many test binaries of one input style were named right, of how many. */
@@ -307,5 +315,6 @@ export async function studyData(
     splits,
     confusion: { "ncf-frozen": empty(), "ncf-finetuned": empty() },
     byStyle: { "ncf-frozen": {}, "ncf-finetuned": {} },
+    curves: { "ncf-frozen": [], "bag-of-opcodes": [] },
   };
 }

@@ -21,12 +21,19 @@ import { disposeEndToEnd, endToEndProbabilities, trainEndToEnd } from "./end_to_
 import {
   type ClassificationSplit,
   type CorpusProgram,
+  type CurveMethod,
   inputStyle,
   type ProgramsData,
   SPLITS,
   type StudyData,
   type StudySizes,
 } from "./study_data.ts";
+import {
+  type CurvePoint,
+  type CurveScore,
+  type CurveSizes,
+  learningCurve,
+} from "./learning_curve.ts";
 import { classifyEmbedding, fitEmbeddingClassifier, programSummaries } from "./transfer.ts";
 
 /** The results' columns: test accuracy (%), and the training and test programs. */
@@ -87,12 +94,49 @@ async function frozenPredictions(
 ): Promise<string[]> {
   const label = s.quiet ? undefined : `embed, ${what} (${split.name}, seed ${split.seed})`;
   const features = await frozenSummaries(model, weights, label, s);
+  return namedByEmbedding(features, split.trainIdx, split, s.programs);
+}
+
+/** The test programs' classes by softmax regression on `features`, fitted on the programs `trainIdx`. */
+function namedByEmbedding(
+  features: readonly Float64Array[],
+  trainIdx: readonly number[],
+  split: ClassificationSplit,
+  programs: readonly CorpusProgram[],
+): string[] {
   const clf = fitEmbeddingClassifier(
-    split.trainIdx.map((i) => features[i]),
-    split.trainIdx.map((i) => s.programs[i].class),
+    trainIdx.map((i) => features[i]),
+    trainIdx.map((i) => programs[i].class),
     split.seed,
   );
   return split.testIdx.map((i) => classifyEmbedding(clf, features[i]).predicted);
+}
+
+/**
+ * NCF frozen's and the bag of opcodes' learning curves on a held-out-implementations split
+ * (`learning_curve.ts`): both fitted again on fewer training implementations per class.
+ */
+async function splitCurves(
+  split: ClassificationSplit,
+  models: readonly SeedModel[],
+  s: SplitScoring,
+  sizes: CurveSizes,
+): Promise<Record<CurveMethod, CurvePoint[]>> {
+  const { frozen } = splitModels(models, split);
+  const features = await frozenSummaries(frozen.model, frozen, undefined, s);
+  const ncf: CurveScore = (keep) => {
+    const trainIdx = split.trainIdx.filter((i) => keep(s.programs[i]));
+    const named = namedByEmbedding(features, trainIdx, split, s.programs);
+    return accuracyRow(split, "ncf-frozen", named, s.programs).metrics.accuracy;
+  };
+  const bag: CurveScore = (keep) =>
+    100 * evaluateSplit({ ...split.bag, train: split.bag.train.filter(keep) }, { seed: split.seed })
+      .accuracy;
+  const train = split.trainIdx.map((i) => s.programs[i]);
+  return {
+    "ncf-frozen": learningCurve(train, sizes, split.seed, ncf),
+    "bag-of-opcodes": learningCurve(split.bag.train, sizes, split.seed, bag),
+  };
 }
 
 /**
@@ -280,8 +324,8 @@ export function pretrainingRequests(splits: readonly ClassificationSplit[]): Mod
 
 /**
  * Every method's accuracy row per split and seed (`bagRows[k]`: the bag of opcodes' on split k),
- * tallying the held-out implementations' confusion of NCF frozen and fine-tuned, and how many of
- * each input style they named right, into `study`.
+ * tallying the held-out implementations' confusion of NCF frozen and fine-tuned, how many of
+ * each input style they named right, and the learning curves, into `study`.
  */
 export async function scoreSplits(o: {
   study: StudyData;
@@ -300,6 +344,8 @@ export async function scoreSplits(o: {
     }
     rows.push(o.bagRows[k]);
     if (split.name !== SPLITS.impl) continue;
+    const curves = await splitCurves(split, o.models, s, o.sizes.curve);
+    for (const [id, points] of Object.entries(curves)) study.curves[id as CurveMethod].push(points);
     const tested = split.testIdx.map((i) => study.programs[i]);
     const truth = tested.map((p) => p.class);
     for (const [id, matrix] of Object.entries(study.confusion)) {
