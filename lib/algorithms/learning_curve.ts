@@ -54,9 +54,10 @@ export function someImplementations(
 }
 
 /**
- * The learning curve over `sizes.implementations` (those below the split's own count) and the
- * split's own count, on the training items `train`; the choices of implementations follow `seed`,
- * so every method scored with the same seed trains on the same implementations.
+ * The learning curve over `sizes.implementations` (those below the split's own count: its smallest
+ * class's) and the split's own count (every training item), on the training items `train`; the
+ * choices of implementations follow `seed`, so every method scored with the same seed trains on
+ * the same implementations.
  */
 export function learningCurve(
   train: readonly CorpusItem[],
