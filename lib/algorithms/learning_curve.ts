@@ -66,10 +66,8 @@ export function learningCurve(
   score: CurveScore,
 ): CurvePoint[] {
   const full = Math.min(...[...implementationsByClass(train).values()].map((k) => k.length));
-  const smaller = [...new Set(sizes.implementations)].filter((k) => k > 0 && k < full).sort((
-    a,
-    b,
-  ) => a - b);
+  const smaller = [...new Set(sizes.implementations)].filter((k) => k > 0 && k < full);
+  smaller.sort((a, b) => a - b);
   const points = smaller.map((k) => {
     const rng = new Rng(`learning curve, seed ${seed}, ${k} per class`);
     let total = 0;
