@@ -7,6 +7,7 @@
  * @module
  */
 import { Rng } from "../common/random.ts";
+import { mean } from "../report/mod.ts";
 import type { CorpusItem } from "./splits.ts";
 
 /** The curve's sizes (`StudySizes.curve`). */
@@ -85,8 +86,8 @@ export function gainPerDoubling(points: readonly CurvePoint[]): number {
   if (points.length < 2) return NaN;
   const x = points.map((p) => Math.log2(p.implementations));
   const y = points.map((p) => p.accuracy);
-  const mx = x.reduce((a, b) => a + b, 0) / x.length;
-  const my = y.reduce((a, b) => a + b, 0) / y.length;
+  const mx = mean(x);
+  const my = mean(y);
   const sxy = x.reduce((a, xi, i) => a + (xi - mx) * (y[i] - my), 0);
   const sxx = x.reduce((a, xi) => a + (xi - mx) ** 2, 0);
   return sxy / sxx;
